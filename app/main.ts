@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { createLogger, listen, onShutdownSignals } from '../src/index.js';
+import { loadConfig, USAGE, type Config } from './config.js';
+import { buildApp } from './server.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (err) {
+    process.stderr.write(`maru: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  if (config.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  const log = createLogger();
+  const app = buildApp({ log });
+  try {
+    const server = await listen(app, { port: config.ports, host: config.host });
+    log.info({ urls: server.urls }, `maru is listening on ${server.urls.join(', ')}`);
+    onShutdownSignals(() => server.close(), log);
+  } catch (err) {
+    process.stderr.write(`maru: ${(err as Error).message}\n`);
+    log.flush();
+    process.exit(1);
+  }
+}
+
+await main();

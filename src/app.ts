@@ -1,0 +1,203 @@
+import type { Logger } from 'pino';
+import { DEFAULT_BODY_LIMIT } from './body/read.js';
+import { Context, type ContextShared, type RequestInfo } from './context.js';
+import { HttpError } from './errors.js';
+import { createLogger } from './log.js';
+import type { Reply } from './reply.js';
+import type { Router } from './router/router.js';
+import { createTrieRouter } from './router/trie.js';
+
+/** A route handler: returns (or resolves to) the one reply of the request, or throws. */
+export type Handler = (ctx: Context) => Reply | Promise<Reply>;
+/** Runs around everything after it; `next()` resolves to the reply the rest of the chain produced. */
+export type Middleware = (ctx: Context, next: () => Promise<Reply>) => Reply | Promise<Reply>;
+
+export interface RouteOptions {
+  /** Largest request body this route reads, in bytes; the app's `bodyLimit` by default. */
+  bodyLimit?: number;
+}
+
+export interface AppOptions {
+  /** A pino logger; one from `createLogger()` (LOG_LEVEL, pretty on a terminal) by default. */
+  log?: Logger;
+  /** Default request body limit in bytes (1 MiB). */
+  bodyLimit?: number;
+}
+
+type RouteArgs = [handler: Handler] | [options: RouteOptions, handler: Handler];
+type RouteMethod = (pattern: string, ...args: RouteArgs) => App;
+
+export interface RouteChain {
+  get(...args: RouteArgs): RouteChain;
+  post(...args: RouteArgs): RouteChain;
+  put(...args: RouteArgs): RouteChain;
+  patch(...args: RouteArgs): RouteChain;
+  delete(...args: RouteArgs): RouteChain;
+  options(...args: RouteArgs): RouteChain;
+}
+
+export interface App {
+  readonly log: Logger;
+  use(middleware: Middleware): App;
+  get: RouteMethod;
+  post: RouteMethod;
+  put: RouteMethod;
+  patch: RouteMethod;
+  delete: RouteMethod;
+  options: RouteMethod;
+  /** Any method, e.g. `app.on('PROPFIND', '/dav/*', handler)`. */
+  on(method: string, pattern: string, ...args: RouteArgs): App;
+  /** Several methods of one path: `app.route('/users').get(list).post(create)`. */
+  route(pattern: string): RouteChain;
+  /** Builds a Context for a transport adapter (or `inject`). */
+  context(request: RequestInfo): Context;
+  /** Runs middleware and routes; never throws: errors become their reply. Sync when every step is. */
+  handle(ctx: Context): Reply | Promise<Reply>;
+  /** Called by the adapter once the reply is written (or failed): the access log line. */
+  done(ctx: Context, status: number, error?: unknown): void;
+}
+
+interface RouteEntry {
+  readonly handler: Handler;
+  readonly bodyLimit: number | undefined;
+}
+
+/**
+ * Creates an app: middleware and routes compiled into one handler the first time a request arrives (or
+ * `listen()` starts); after that, adding routes is an error.
+ *
+ * @example
+ * const app = createApp();
+ * app.get('/hello', (ctx) => ctx.text('Hello Node!'));
+ * await listen(app, { port: 8080 });
+ */
+export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT }: AppOptions = {}): App {
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 0) throw new TypeError(`option bodyLimit must be a non-negative integer, got ${bodyLimit}`);
+  const router: Router<RouteEntry> = createTrieRouter();
+  const middleware: Middleware[] = [];
+  const shared: ContextShared = { log, bodyLimit };
+  const logAccess = log.isLevelEnabled('info');
+  let chain: ((ctx: Context) => Reply | Promise<Reply>) | undefined;
+
+  function assertOpen(): void {
+    if (chain !== undefined) throw new Error('routes and middleware must be added before the app handles its first request');
+  }
+
+  function on(method: string, pattern: string, ...args: RouteArgs): App {
+    assertOpen();
+    const [options, handler] = args.length === 1 ? [{}, args[0]] : args;
+    if (typeof handler !== 'function') throw new TypeError(`route ${method} ${pattern} needs a handler function`);
+    const limit = options.bodyLimit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+      throw new TypeError(`option bodyLimit of route ${method} ${pattern} must be a non-negative integer, got ${limit}`);
+    }
+    router.add(method, pattern, { handler, bodyLimit: limit });
+    return app;
+  }
+
+  function dispatch(ctx: Context): Reply | Promise<Reply> {
+    const match = router.find(ctx.method, ctx.path);
+    switch (match.kind) {
+      case 'found':
+        ctx.params = match.params;
+        if (match.value.bodyLimit !== undefined) ctx.bodyLimit = match.value.bodyLimit;
+        return match.value.handler(ctx);
+      case 'options':
+        return { status: 204, headers: { allow: match.allow }, body: null };
+      case 'method-not-allowed':
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed here`, { headers: { allow: match.allow } });
+      case 'not-found':
+        throw new HttpError(404, 'NOT_FOUND', 'no such resource');
+    }
+  }
+
+  function build(): (ctx: Context) => Reply | Promise<Reply> {
+    if (middleware.length === 0) return dispatch;
+    const stack = [...middleware];
+    return (ctx) => {
+      let last = -1;
+      const step = (i: number): Promise<Reply> => {
+        if (i <= last) return Promise.reject(new Error('next() called more than once by one middleware'));
+        last = i;
+        try {
+          const mw = stack[i];
+          return Promise.resolve(mw === undefined ? dispatch(ctx) : mw(ctx, () => step(i + 1)));
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      };
+      return step(0);
+    };
+  }
+
+  function handle(ctx: Context): Reply | Promise<Reply> {
+    chain ??= build();
+    try {
+      const result = chain(ctx);
+      if (result instanceof Promise) return result.then((reply) => checked(ctx, reply), (err: unknown) => errorReply(ctx, err));
+      return checked(ctx, result);
+    } catch (err) {
+      return errorReply(ctx, err);
+    }
+  }
+
+  function done(ctx: Context, status: number, error?: unknown): void {
+    if (error !== undefined) ctx.log.warn({ err: error }, 'response not completed');
+    if (!logAccess) return;
+    const ms = Math.round((performance.now() - ctx.startTime) * 100) / 100;
+    log.info({ reqId: ctx.id, method: ctx.method, path: ctx.path, status, ms }, 'request');
+  }
+
+  const method = (name: string): RouteMethod => (pattern, ...args) => on(name, pattern, ...args);
+
+  const app: App = {
+    log,
+    use(mw) {
+      assertOpen();
+      if (typeof mw !== 'function') throw new TypeError('app.use() needs a middleware function');
+      middleware.push(mw);
+      return app;
+    },
+    get: method('GET'),
+    post: method('POST'),
+    put: method('PUT'),
+    patch: method('PATCH'),
+    delete: method('DELETE'),
+    options: method('OPTIONS'),
+    on,
+    route(pattern) {
+      const chainOf = (name: string) => (...args: RouteArgs): RouteChain => (on(name, pattern, ...args), routeChain);
+      const routeChain: RouteChain = {
+        get: chainOf('GET'),
+        post: chainOf('POST'),
+        put: chainOf('PUT'),
+        patch: chainOf('PATCH'),
+        delete: chainOf('DELETE'),
+        options: chainOf('OPTIONS'),
+      };
+      return routeChain;
+    },
+    context: (request) => new Context(request, shared),
+    handle,
+    done,
+  };
+  return app;
+}
+
+function checked(ctx: Context, reply: Reply): Reply {
+  if (reply !== null && typeof reply === 'object' && typeof reply.status === 'number') return reply;
+  return errorReply(ctx, new TypeError(`handler for ${ctx.method} ${ctx.path} returned no reply (return ctx.json(…), ctx.text(…), …)`));
+}
+
+/** The reply for a thrown error: its own status when it is an HttpError, else a logged, generic 500. */
+export function errorReply(ctx: Context, err: unknown): Reply {
+  ctx.responseHeaders = undefined;
+  if (err instanceof HttpError) {
+    if (err.status >= 500) ctx.log.error({ err }, err.message);
+    const message = err.expose ? err.message : 'Internal Server Error';
+    const reply = ctx.json({ error: { code: err.code, message } }, err.status);
+    return err.headers === undefined ? reply : { ...reply, headers: { ...reply.headers, ...err.headers } };
+  }
+  ctx.log.error({ err }, 'unhandled error');
+  return ctx.json({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }, 500);
+}

@@ -1,0 +1,219 @@
+import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { createBodyReader, type BodyReader } from './body/reader.js';
+import { parseCookieHeader } from './cookies/read.js';
+import { serializeCookie, type CookieOptions } from './cookies/write.js';
+import type { Reply, ReplyHeaders } from './reply.js';
+import { acceptRequestId, nextRequestId } from './request-id.js';
+import type { Session } from './session/store.js';
+
+/** What a transport adapter knows of a request; everything above the adapter sees only the Context built from it. */
+export interface RequestInfo {
+  readonly method: string;
+  /** The request-target as sent: path and query, still percent-encoded. */
+  readonly target: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The request body as a stream (an IncomingMessage, an HTTP/2 stream, or a test's Readable). */
+  readonly body: Readable;
+  readonly remoteAddress: string | undefined;
+  /** True when the request came over TLS. */
+  readonly secure: boolean;
+  readonly httpVersion: string;
+}
+
+/** What every Context of one app shares: resolved once when the app is built. */
+export interface ContextShared {
+  readonly log: Logger;
+  readonly bodyLimit: number;
+}
+
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
+const TEXT = 'text/plain; charset=utf-8';
+const HTML = 'text/html; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * One request and the means to answer it, the same whatever the transport. Handlers read from it and return one
+ * of its replies; the app writes that reply once.
+ *
+ * @example
+ * app.get('/users/:id', (ctx) => ctx.json({ id: ctx.params.id }));
+ */
+export class Context {
+  readonly method: string;
+  /** The path, still percent-encoded, without the query. */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly secure: boolean;
+  readonly remoteAddress: string | undefined;
+  readonly httpVersion: string;
+  /** Route parameters, percent-decoded. */
+  params: Readonly<Record<string, string>> = NO_PARAMS;
+  /** The body limit of the matched route (bytes). */
+  bodyLimit: number;
+  /** `performance.now()` when the request arrived. */
+  readonly startTime = performance.now();
+  /** Headers to add to whatever reply is written, e.g. Set-Cookie or Vary. Lower-case names. */
+  responseHeaders: Record<string, string | string[]> | undefined;
+
+  readonly #raw: Readable;
+  readonly #shared: ContextShared;
+  readonly #rawQuery: string;
+  #query: URLSearchParams | undefined;
+  #id: string | undefined;
+  #log: Logger | undefined;
+  #cookies: Record<string, string> | undefined;
+  #body: BodyReader | undefined;
+  #session: Session | undefined;
+
+  constructor(request: RequestInfo, shared: ContextShared) {
+    const { target } = request;
+    const q = target.indexOf('?');
+    this.method = request.method;
+    this.path = q === -1 ? target : target.slice(0, q);
+    this.#rawQuery = q === -1 ? '' : target.slice(q + 1);
+    this.headers = request.headers;
+    this.secure = request.secure;
+    this.remoteAddress = request.remoteAddress;
+    this.httpVersion = request.httpVersion;
+    this.#raw = request.body;
+    this.#shared = shared;
+    this.bodyLimit = shared.bodyLimit;
+  }
+
+  /** The query string, parsed on first use. */
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.#rawQuery));
+  }
+
+  /** The request id: the client's `X-Request-Id` when it is plain, else a fresh one. */
+  get id(): string {
+    return (this.#id ??= acceptRequestId(this.headers['x-request-id']) ?? nextRequestId());
+  }
+
+  /** A logger that tags every line with the request id. */
+  get log(): Logger {
+    return (this.#log ??= this.#shared.log.child({ reqId: this.id }));
+  }
+
+  /** The request's cookies, parsed on first use; of duplicate names the first wins. */
+  get cookies(): Readonly<Record<string, string>> {
+    return (this.#cookies ??= parseCookieHeader(this.headers.cookie));
+  }
+
+  /** The request body: `await ctx.body.json()`, `.form()`, `.text()`, `.buffer()`. */
+  get body(): BodyReader {
+    return (this.#body ??= createBodyReader(this.#raw, this.headers, () => this.bodyLimit));
+  }
+
+  /** The raw body stream, for handlers that stream uploads themselves. */
+  get rawBody(): Readable {
+    return this.#raw;
+  }
+
+  /** The host the client asked for (Host, or :authority over HTTP/2). */
+  get host(): string | undefined {
+    return this.headers.host;
+  }
+
+  /** `https://host` or `http://host`, as the client addressed this server. */
+  get origin(): string | undefined {
+    const host = this.headers.host;
+    return host === undefined ? undefined : `${this.secure ? 'https' : 'http'}://${host}`;
+  }
+
+  /** The session; needs the `sessions()` middleware. */
+  get session(): Session {
+    if (this.#session === undefined) throw new Error('ctx.session needs the sessions() middleware: app.use(sessions({ store }))');
+    return this.#session;
+  }
+
+  set session(session: Session) {
+    this.#session = session;
+  }
+
+  /** True when the `sessions()` middleware gave this request a session object. */
+  get hasSession(): boolean {
+    return this.#session !== undefined;
+  }
+
+  /** Sets a header on whatever reply this request gets. A name or value that is not legal throws here, at once. */
+  header(name: string, value: string): this {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    (this.responseHeaders ??= {})[name.toLowerCase()] = value;
+    return this;
+  }
+
+  /** Adds a value to a list header (Vary, Set-Cookie, Link…) of whatever reply this request gets. */
+  appendHeader(name: string, value: string): this {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    const headers = (this.responseHeaders ??= {});
+    const key = name.toLowerCase();
+    const current = headers[key];
+    if (current === undefined) headers[key] = key === 'set-cookie' ? [value] : value;
+    else if (Array.isArray(current)) current.push(value);
+    else headers[key] = key === 'set-cookie' ? [current, value] : `${current}, ${value}`;
+    return this;
+  }
+
+  /** Sets a cookie on the reply; several calls give several Set-Cookie headers. Throws at once on a bad name. */
+  setCookie(name: string, value: string, options?: CookieOptions): this {
+    return this.appendHeader('set-cookie', serializeCookie(name, value, options));
+  }
+
+  /** Expires a cookie (same name, path and domain as it was set with). */
+  clearCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain' | 'secure' | 'sameSite' | 'partitioned'> = {}): this {
+    return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) });
+  }
+
+  text(body: string, status = 200): Reply {
+    return { status, headers: { 'content-type': TEXT, 'content-length': Buffer.byteLength(body) }, body };
+  }
+
+  html(body: string, status = 200): Reply {
+    return { status, headers: { 'content-type': HTML, 'content-length': Buffer.byteLength(body) }, body };
+  }
+
+  /** JSON reply. `JSON.stringify` errors (cycles, BigInt) are the handler's bug and end as a 500. */
+  json(data: unknown, status = 200): Reply {
+    const body = JSON.stringify(data) ?? 'null';
+    return { status, headers: { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) }, body };
+  }
+
+  /** Bytes or text with a Content-Type of your choice. */
+  send(body: string | Uint8Array, type: string, status = 200): Reply {
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    return { status, headers: { 'content-type': type, 'content-length': length }, body };
+  }
+
+  /** A streamed body; piped with `pipeline()`, destroyed if the client goes away. */
+  stream(body: Readable, { type = 'application/octet-stream', length, status = 200 }: { type?: string; length?: number; status?: number } = {}): Reply {
+    const headers: ReplyHeaders = { 'content-type': type };
+    if (length !== undefined) headers['content-length'] = length;
+    return { status, headers, body };
+  }
+
+  /**
+   * A redirect. The location is percent-encoded where it must be (spaces, non-ASCII, control characters), so a
+   * user-supplied value can never split the header.
+   */
+  redirect(location: string, status: 301 | 302 | 303 | 307 | 308 = 302): Reply {
+    return { status, headers: { location: encodeLocation(location), 'content-length': 0 }, body: null };
+  }
+
+  /** A reply with no body, 204 unless told. */
+  empty(status = 204): Reply {
+    return { status, headers: status === 204 || status === 304 ? {} : { 'content-length': 0 }, body: null };
+  }
+}
+
+// Like encodeURI, but leaves existing %XX escapes alone (the `encodeurl` package's rule).
+const UNSAFE_IN_LOCATION = /(?:[^\x21\x23-\x3B\x3D\x3F-\x5F\x61-\x7A\x7C\x7E]|%(?![0-9A-Fa-f]{2}))+/g;
+
+function encodeLocation(location: string): string {
+  // Lone surrogates would make encodeURI throw; they become U+FFFD like in any WHATWG URL.
+  return location.replace(UNSAFE_IN_LOCATION, (chars) => encodeURI(chars.toWellFormed()));
+}

@@ -1,0 +1,33 @@
+import { serialize, type SerializeOptions } from 'cookie';
+
+export interface CookieOptions {
+  /** Lifetime in seconds (Max-Age). 0 or less expires the cookie now. */
+  maxAge?: number;
+  expires?: Date;
+  domain?: string;
+  path?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: 'strict' | 'lax' | 'none';
+  partitioned?: boolean;
+}
+
+/**
+ * Serialises one Set-Cookie value. The value is percent-encoded (so CR, LF, `;` and non-ASCII can never reach the
+ * header); an invalid name or attribute throws a TypeError at set time, never at write time.
+ *
+ * @example
+ * serializeCookie('sid', 'abc', { httpOnly: true, sameSite: 'lax', path: '/' })
+ */
+export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
+  const opts: SerializeOptions = {};
+  if (options.maxAge !== undefined) opts.maxAge = Math.max(0, Math.floor(options.maxAge));
+  if (options.expires !== undefined) opts.expires = options.expires;
+  if (options.domain !== undefined) opts.domain = options.domain;
+  if (options.path !== undefined) opts.path = options.path;
+  if (options.secure !== undefined) opts.secure = options.secure;
+  if (options.httpOnly !== undefined) opts.httpOnly = options.httpOnly;
+  if (options.sameSite !== undefined) opts.sameSite = options.sameSite;
+  if (options.partitioned !== undefined) opts.partitioned = options.partitioned;
+  return serialize(name, value, opts);
+}

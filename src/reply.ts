@@ -1,0 +1,53 @@
+import type { Readable } from 'node:stream';
+
+/** Response headers, lower-case names. `set-cookie` is the one header that is naturally a list. */
+export type ReplyHeaders = Record<string, string | number | readonly string[]>;
+
+/**
+ * A byte range of a file on disk, written by the transport adapter: HTTP/1.1 streams it with `pipeline()`,
+ * HTTP/2 can hand the file descriptor to `respondWithFD`. `end` is inclusive, as in a Content-Range.
+ */
+export interface FileBody {
+  readonly kind: 'file';
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export type ReplyBody = string | Uint8Array | Readable | FileBody | null;
+
+/**
+ * What a handler returns: the whole response, written once by the transport adapter. Build one with the
+ * Context helpers (`ctx.json(…)`, `ctx.text(…)`, …); `headers` may be shared between replies (the static cache
+ * does), so never mutate a reply's headers after it was built.
+ */
+export interface Reply {
+  readonly status: number;
+  readonly headers: ReplyHeaders;
+  readonly body: ReplyBody;
+}
+
+export function isFileBody(body: ReplyBody): body is FileBody {
+  return body !== null && typeof body === 'object' && (body as Partial<FileBody>).kind === 'file';
+}
+
+/** Statuses that never carry a body (RFC 9110 §15.2, §15.3.5, §15.4.5). */
+export function statusHasNoBody(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
+/** A reply's own headers with the Context's extra ones (Set-Cookie, Vary, …) laid over them, as one object. */
+export function mergeHeaders(own: ReplyHeaders, extra: Readonly<Record<string, string | string[]>> | undefined): ReplyHeaders {
+  if (extra === undefined) return own;
+  const merged: ReplyHeaders = { ...own };
+  for (const name in extra) {
+    const value = extra[name]!;
+    const current = merged[name];
+    merged[name] = name === 'set-cookie' && current !== undefined ? [...toList(current), ...toList(value)] : value;
+  }
+  return merged;
+}
+
+function toList(value: string | number | readonly string[]): string[] {
+  return Array.isArray(value) ? [...(value as readonly string[])] : [String(value)];
+}

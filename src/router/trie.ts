@@ -1,0 +1,151 @@
+import { HttpError } from '../errors.js';
+import { WILDCARD_PARAM, type RouteMatch, type Router } from './router.js';
+
+interface Node<T> {
+  readonly statics: Map<string, Node<T>>;
+  param: { readonly name: string; readonly node: Node<T> } | undefined;
+  wildcard: Node<T> | undefined;
+  /** Method → value; set only on nodes where a pattern ends. */
+  methods: Map<string, T> | undefined;
+  /** Precomputed answers for this node, so a lookup allocates nothing but its params. */
+  notAllowed: RouteMatch<T> | undefined;
+  options: RouteMatch<T> | undefined;
+}
+
+const NOT_FOUND: RouteMatch<never> = Object.freeze({ kind: 'not-found' });
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
+
+function newNode<T>(): Node<T> {
+  return { statics: new Map(), param: undefined, wildcard: undefined, methods: undefined, notAllowed: undefined, options: undefined };
+}
+
+/**
+ * A segment trie: lookup cost grows with the path's depth, not with the number of routes. Paths without
+ * parameters are also kept in one map keyed by the whole path, so the common static route is a single hash lookup.
+ * Priority at each segment: static, then `:param`, then `*`; a failed branch backtracks.
+ *
+ * Parameters are percent-decoded (a bad escape is a 400); a wildcard's value stays as sent, so that a file server
+ * can decode it exactly once and see an encoded `%2F` for what it is.
+ *
+ * @example
+ * const router = createTrieRouter<string>();
+ * router.add('GET', '/users/:id', 'user');
+ * router.find('GET', '/users/42'); // { kind: 'found', value: 'user', params: { id: '42' } }
+ */
+export function createTrieRouter<T>(): Router<T> {
+  const root = newNode<T>();
+  // Whole path → found results per method, for patterns without parameters.
+  const exact = new Map<string, Node<T>>();
+  const foundExact = new Map<Node<T>, Map<string, RouteMatch<T>>>();
+
+  function add(method: string, pattern: string, value: T): void {
+    if (!pattern.startsWith('/')) throw new TypeError(`route pattern must start with "/", got ${JSON.stringify(pattern)}`);
+    const segments = pattern.split('/').slice(1);
+    let node = root;
+    let dynamic = false;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i]!;
+      if (segment.startsWith(':')) {
+        const name = segment.slice(1);
+        if (!/^\w+$/.test(name)) throw new TypeError(`bad parameter name in route ${pattern}`);
+        if (node.param !== undefined && node.param.name !== name) {
+          throw new TypeError(`route ${pattern} names parameter :${name} where another route has :${node.param.name}`);
+        }
+        node.param ??= { name, node: newNode() };
+        node = node.param.node;
+        dynamic = true;
+      } else if (segment.startsWith('*')) {
+        if (segment !== '*' || i !== segments.length - 1) {
+          throw new TypeError(`a wildcard is a last segment of just "*", in route ${pattern}`);
+        }
+        node.wildcard ??= newNode();
+        node = node.wildcard;
+        dynamic = true;
+      } else {
+        let next = node.statics.get(segment);
+        if (next === undefined) node.statics.set(segment, (next = newNode()));
+        node = next;
+      }
+    }
+    const upper = method.toUpperCase();
+    node.methods ??= new Map();
+    if (node.methods.has(upper)) throw new TypeError(`route ${upper} ${pattern} is defined twice`);
+    node.methods.set(upper, value);
+    const allow = allowOf(node.methods);
+    node.notAllowed = { kind: 'method-not-allowed', allow };
+    node.options = { kind: 'options', allow };
+    if (!dynamic) {
+      exact.set(pattern, node);
+      const found = new Map<string, RouteMatch<T>>();
+      for (const [m, v] of node.methods) found.set(m, { kind: 'found', value: v, params: NO_PARAMS });
+      foundExact.set(node, found);
+    }
+  }
+
+  function find(method: string, path: string): RouteMatch<T> {
+    const node = exact.get(path);
+    if (node !== undefined) {
+      const found = foundExact.get(node)!;
+      return found.get(method) ?? (method === 'HEAD' ? found.get('GET') : undefined) ?? refuse(node, method);
+    }
+    const params: Record<string, string> = Object.create(null);
+    const matched = match(root, path, 1, params);
+    if (matched === undefined) return NOT_FOUND;
+    const value = matched.methods!.get(method) ?? (method === 'HEAD' ? matched.methods!.get('GET') : undefined);
+    if (value === undefined) return refuse(matched, method);
+    decodeParams(params);
+    return { kind: 'found', value, params };
+  }
+
+  return { add, find };
+}
+
+function refuse<T>(node: Node<T>, method: string): RouteMatch<T> {
+  return method === 'OPTIONS' ? node.options! : node.notAllowed!;
+}
+
+/** Walks the path from `start` (just past a '/'), filling raw params; backtracks on a dead end. */
+function match<T>(node: Node<T>, path: string, start: number, params: Record<string, string>): Node<T> | undefined {
+  const slash = path.indexOf('/', start);
+  const end = slash === -1 ? path.length : slash;
+  const segment = path.slice(start, end);
+
+  const next = node.statics.get(segment);
+  if (next !== undefined) {
+    const found = slash === -1 ? (next.methods ? next : undefined) : match(next, path, slash + 1, params);
+    if (found !== undefined) return found;
+  }
+  if (node.param !== undefined && segment !== '') {
+    const { name, node: child } = node.param;
+    const found = slash === -1 ? (child.methods ? child : undefined) : match(child, path, slash + 1, params);
+    if (found !== undefined) {
+      params[name] = segment;
+      return found;
+    }
+  }
+  if (node.wildcard?.methods !== undefined) {
+    params[WILDCARD_PARAM] = path.slice(start);
+    return node.wildcard;
+  }
+  return undefined;
+}
+
+// Wildcards stay raw; every other parameter is decoded here, once, after the whole path matched.
+function decodeParams(params: Record<string, string>): void {
+  for (const name in params) {
+    const raw = params[name]!;
+    if (name === WILDCARD_PARAM || !raw.includes('%')) continue;
+    try {
+      params[name] = decodeURIComponent(raw);
+    } catch {
+      throw new HttpError(400, 'BAD_PATH_ENCODING', 'the path has an invalid percent-encoding');
+    }
+  }
+}
+
+function allowOf(methods: Map<string, unknown>): string {
+  const allow = new Set(methods.keys());
+  if (allow.has('GET')) allow.add('HEAD');
+  allow.add('OPTIONS');
+  return [...allow].sort().join(', ');
+}

@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { App } from '../app.js';
+import type { Context } from '../context.js';
+import { isFileBody, statusHasNoBody, type Reply } from '../reply.js';
+
+export interface H1Options {
+  /** True for an HTTPS server: cookies get Secure, `ctx.origin` says https. */
+  readonly secure?: boolean;
+  /** Asked before each response: true while the server drains, so keep-alive clients are told to go. */
+  readonly draining?: () => boolean;
+}
+
+/**
+ * The HTTP/1.1 adapter: turns a `node:http` request into a Context, runs the app and writes the one Reply to the
+ * ServerResponse. Everything transport-specific (HEAD, streaming, Connection: close while draining) lives here.
+ */
+export function createH1Handler(app: App, { secure = false, draining = () => false }: H1Options = {}) {
+  return function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const ctx = app.context({
+      method: req.method ?? 'GET',
+      target: req.url ?? '/',
+      headers: req.headers,
+      body: req,
+      remoteAddress: req.socket.remoteAddress,
+      secure,
+      httpVersion: req.httpVersion,
+    });
+    const reply = app.handle(ctx);
+    if (reply instanceof Promise) reply.then((r) => write(app, ctx, res, r, draining()));
+    else write(app, ctx, res, reply, draining());
+  };
+}
+
+function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closing: boolean): void {
+  if (res.destroyed) {
+    discard(reply);
+    app.done(ctx, 499);
+    return;
+  }
+  const extra = ctx.responseHeaders;
+  try {
+    if (extra !== undefined) for (const name in extra) res.setHeader(name, extra[name]!);
+    if (closing) res.setHeader('connection', 'close');
+    res.writeHead(reply.status, reply.headers as Record<string, string | number | string[]>);
+  } catch (err) {
+    // A header Node refuses (bad characters from a handler that bypassed ctx.header): nothing was sent yet.
+    for (const name of res.getHeaderNames()) res.removeHeader(name);
+    ctx.log.error({ err }, 'reply headers were rejected');
+    discard(reply);
+    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }));
+    app.done(ctx, 500, err);
+    return;
+  }
+
+  const body = reply.body;
+  if (body === null || ctx.method === 'HEAD' || statusHasNoBody(reply.status)) {
+    discard(reply);
+    res.end();
+    app.done(ctx, reply.status);
+  } else if (typeof body === 'string' || body instanceof Uint8Array) {
+    res.end(body);
+    app.done(ctx, reply.status);
+  } else {
+    const source = isFileBody(body) ? createReadStream(body.path, { start: body.start, end: body.end }) : body;
+    // pipeline() destroys the source (closing its file descriptor) when the client goes away mid-body.
+    pipeline(source, res).then(
+      () => app.done(ctx, reply.status),
+      (err: unknown) => {
+        res.destroy();
+        app.done(ctx, reply.status, err);
+      },
+    );
+  }
+}
+
+function discard(reply: Reply): void {
+  if (reply.body instanceof Readable) reply.body.destroy();
+}
