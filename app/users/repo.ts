@@ -1,0 +1,43 @@
+/** A member as the API shows it: never the password or its hash. */
+export interface User {
+  readonly id: string;
+  readonly name: string;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A member with the stored password hash, for login and password checks only. */
+export interface UserRecord extends User {
+  readonly passwordHash: string;
+}
+
+export interface UserPage {
+  readonly users: readonly User[];
+  /** Opaque; pass it back as `cursor` for the next page. Undefined on the last page. */
+  readonly nextCursor: string | undefined;
+}
+
+/** Why a write did not happen. */
+export type WriteConflict = { readonly ok: false; readonly reason: 'name-taken' };
+
+/**
+ * Where members live. Implementations: SQLite (the default, `./data/maru.db`) and PostgreSQL (`DATABASE_URL`), both
+ * run against one contract suite (test/contracts/user-repository.ts). Names are unique; ids are UUIDs generated
+ * by the repository (never from the clock). List order is stable: by creation time, then id.
+ */
+export interface UserRepository {
+  create(input: { name: string; passwordHash: string }): Promise<{ readonly ok: true; readonly user: User } | WriteConflict>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  findByName(name: string): Promise<UserRecord | undefined>;
+  /** `limit` from 1 to 100. A malformed cursor throws a RangeError (the API answers 400). */
+  list(options: { limit: number; cursor?: string }): Promise<UserPage>;
+  /** Undefined when there is no such user. */
+  update(
+    id: string,
+    changes: { name?: string; passwordHash?: string },
+  ): Promise<{ readonly ok: true; readonly user: User } | WriteConflict | undefined>;
+  /** False when there was no such user. */
+  delete(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
