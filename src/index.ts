@@ -12,3 +12,4 @@ export type { Session, SessionData, SessionStore, StoredSession } from './sessio
 export { listen, type ListenOptions, type Listening } from './server/listen.js';
 export { onShutdownSignals } from './server/shutdown.js';
 export { inject, type InjectRequest, type InjectResponse } from './testing/inject.js';
+export { sameOrigin, type SameOriginOptions } from './security/same-origin.js';
