@@ -1,0 +1,32 @@
+import type { Database } from 'better-sqlite3';
+import { MIGRATIONS_TABLE, STEPS, type MigrationStep } from './steps.js';
+
+/**
+ * Brings a SQLite database's users schema up to date; returns the versions it applied (none when already current).
+ * Safe to run again and from several processes at once (cluster workers starting together): BEGIN IMMEDIATE takes
+ * SQLite's write lock before `schema_migrations` is read, so the first process applies the steps and the others,
+ * waiting on busy_timeout, find them recorded and apply nothing. A failing step rolls back with its record.
+ *
+ * @example
+ * migrateSqlite(db) // [1] on a fresh file, [] afterwards
+ */
+export function migrateSqlite(db: Database, steps: readonly MigrationStep[] = STEPS): number[] {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(MIGRATIONS_TABLE.sqlite);
+    const applied = new Set(
+      db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
+    );
+    const pending = steps.filter((step) => !applied.has(step.version));
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const step of pending) {
+      db.exec(step.sqlite);
+      record.run(step.version, step.name, new Date().toISOString());
+    }
+    db.exec('COMMIT');
+    return pending.map((step) => step.version);
+  } catch (err) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}

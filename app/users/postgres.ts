@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool, PoolConfig } from 'pg';
+import { checkLimit, decodeCursor, encodeCursor, UUID } from './cursor.js';
+import { migratePostgres } from './migrations/postgres.js';
+import { nameKey } from './name-key.js';
+import type { User, UserPage, UserRecord, UserRepository, WriteConflict } from './repo.js';
+
+export interface PostgresUserRepositoryOptions {
+  /** The `pg` module (`await import('pg')`), passed in so that nothing loads it unless PostgreSQL is used. */
+  readonly pg: { Pool: new (config: PoolConfig) => Pool };
+  /** `postgres://user@host:port/database` */
+  readonly connectionString: string;
+  /** The schema that holds the tables; created by the migrations. Tests give each suite its own. */
+  readonly schema?: string;
+  /** Pool size per process. */
+  readonly maxConnections?: number;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  password_hash: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, name, password_hash, created_at, updated_at';
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const UNIQUE_VIOLATION = '23505'; // PostgreSQL Appendix A, class 23: integrity constraint violation
+
+/**
+ * Members in PostgreSQL through a `pg` Pool. Create it with PostgresUserRepository.open(), which also runs the
+ * migrations. Names collide on their unique index (`23505` → `{ ok: false, reason: 'name-taken' }`), so
+ * concurrent creates of one name let exactly one through, and ids are random UUIDs, so concurrent creates of
+ * different names never collide.
+ *
+ * @example
+ * const users = await PostgresUserRepository.open({ pg: (await import('pg')).default, connectionString: process.env.DATABASE_URL! });
+ */
+export class PostgresUserRepository implements UserRepository {
+  readonly #pool: Pool;
+
+  private constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /** Connects, brings the schema up to date and returns the repository. */
+  static async open(options: PostgresUserRepositoryOptions): Promise<PostgresUserRepository> {
+    const { pg, connectionString, schema = 'public', maxConnections = 10 } = options;
+    if (typeof connectionString !== 'string' || !/^postgres(ql)?:\/\//.test(connectionString)) {
+      throw new TypeError('option connectionString must be a postgres:// URL');
+    }
+    if (!SCHEMA_NAME.test(schema)) throw new TypeError(`option schema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+      throw new TypeError(`option maxConnections must be a positive integer, got ${maxConnections}`);
+    }
+    // search_path as a connection parameter: every pooled connection sees the schema's tables by their plain names.
+    const pool = new pg.Pool({ connectionString, max: maxConnections, options: `-c search_path=${schema}` });
+    // An idle connection that the server drops emits 'error' on the pool; without a listener that would end the
+    // process. The pool discards the connection, and the next query opens a new one or reports the failure.
+    pool.on('error', () => {});
+    try {
+      await migratePostgres(pool, schema);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return new PostgresUserRepository(pool);
+  }
+
+  async create(input: { name: string; passwordHash: string }): Promise<{ readonly ok: true; readonly user: User } | WriteConflict> {
+    const now = new Date();
+    try {
+      const { rows } = await this.#pool.query<Row>(
+        `INSERT INTO users (id, name, name_key, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING ${COLUMNS}`,
+        [randomUUID(), input.name, nameKey(input.name), input.passwordHash, now],
+      );
+      return { ok: true, user: toUser(rows[0]!) };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { ok: false, reason: 'name-taken' };
+      throw err;
+    }
+  }
+
+  async findById(id: string): Promise<UserRecord | undefined> {
+    // The column is a uuid: anything else would be a query error, and is simply no such member.
+    if (!UUID.test(id)) return undefined;
+    const { rows } = await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async findByName(name: string): Promise<UserRecord | undefined> {
+    const { rows } = await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE name_key = $1`, [nameKey(name)]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async list(options: { limit: number; cursor?: string }): Promise<UserPage> {
+    const limit = checkLimit(options.limit);
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    // One row past the page says whether there is a next one. The row comparison seeks the (created_at, id) index.
+    const { rows } =
+      after === undefined
+        ? await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, id LIMIT $1`, [limit + 1])
+        : await this.#pool.query<Row>(
+            `SELECT ${COLUMNS} FROM users WHERE (created_at, id) > ($1::timestamptz, $2::uuid)
+             ORDER BY created_at, id LIMIT $3`,
+            [after.createdAt, after.id, limit + 1],
+          );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : undefined;
+    return { users: page.map(toUser), nextCursor };
+  }
+
+  async update(
+    id: string,
+    changes: { name?: string; passwordHash?: string },
+  ): Promise<{ readonly ok: true; readonly user: User } | WriteConflict | undefined> {
+    if (!UUID.test(id)) return undefined;
+    if (changes.name === undefined && changes.passwordHash === undefined) {
+      const { rows } = await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1`, [id]);
+      return rows[0] && { ok: true, user: toUser(rows[0]) };
+    }
+    try {
+      // NULL means "leave as is"; updated_at changes even when only the password does.
+      const { rows } = await this.#pool.query<Row>(
+        `UPDATE users SET name = coalesce($2, name), name_key = coalesce($3, name_key),
+                password_hash = coalesce($4, password_hash), updated_at = $5
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id, changes.name ?? null, changes.name === undefined ? null : nameKey(changes.name), changes.passwordHash ?? null, new Date()],
+      );
+      return rows[0] && { ok: true, user: toUser(rows[0]) };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { ok: false, reason: 'name-taken' };
+      throw err;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!UUID.test(id)) return false;
+    const { rowCount } = await this.#pool.query('DELETE FROM users WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#pool.ended) await this.#pool.end();
+  }
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === UNIQUE_VIOLATION;
+}
+
+// Built field by field, so the password hash can never ride along into a User.
+function toUser(row: Row): User {
+  return { id: row.id, name: row.name, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
+}
+
+function toRecord(row: Row): UserRecord {
+  return { ...toUser(row), passwordHash: row.password_hash };
+}
