@@ -11,6 +11,10 @@ export interface Scenario {
   readonly baseline: string;
   readonly targets: readonly Target[];
   readonly contenders: readonly Contender[];
+  /** Ratio goals checked after the run, e.g. `{ contender: 'maru', against: 'node:http', atLeast: 0.98 }`. */
+  readonly goals?: readonly RatioGoal[];
+  /** Measurements other than wrk's (start-up time, idle memory…), run after the contenders with the same scratch directory. */
+  measures?(workDir: string): Promise<readonly Measure[]>;
   /** Runs once before the first contender starts (create files, seed Redis…), with a scratch directory. */
   setup?(workDir: string): Promise<void>;
   teardown?(workDir: string): Promise<void>;
@@ -37,4 +41,24 @@ export interface Contender {
   readonly skip?: readonly string[];
   /** Called with the port once the server answers, before measuring (e.g. to log in and get a cookie). */
   prepare?(baseUrl: string): Promise<Readonly<Record<string, string>> | void>;
+}
+
+/** "On every target (or the listed ones), `contender` serves at least `atLeast` times the requests/s of `against`." */
+export interface RatioGoal {
+  readonly contender: string;
+  readonly against: string;
+  readonly atLeast: number;
+  /** Target names the goal applies to; all targets by default. */
+  readonly targets?: readonly string[];
+}
+
+/** One figure that is not a wrk run, e.g. `{ name: 'start to first answer', value: 0.09, unit: 's', atMost: 0.15 }`. */
+export interface Measure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The goal, when there is one: the value must not exceed it. */
+  readonly atMost?: number;
+  /** How it was measured, one line. */
+  readonly method?: string;
 }
