@@ -86,48 +86,82 @@ export function createTrieRouter<T>(): Router<T> {
     const node = exact.get(path);
     if (node !== undefined) {
       const found = foundExact.get(node)!;
-      return found.get(method) ?? (method === 'HEAD' ? found.get('GET') : undefined) ?? refuse(node, method);
+      const hit = found.get(method) ?? (method === 'HEAD' ? found.get('GET') : undefined);
+      if (hit !== undefined) return hit;
+      // Not this method here, but a :param or * route of this method may still match the path (POST /users/:id
+      // for /users/new when only GET /users/new is static): fall through to the trie.
     }
+    // Only origin-form targets are paths (RFC 9112 §3.2.1); `*` and absolute-form never match a route.
+    if (path.charCodeAt(0) !== 47 /* / */) return NOT_FOUND;
     const params: Record<string, string> = Object.create(null);
-    const matched = match(root, path, 1, params);
-    if (matched === undefined) return NOT_FOUND;
-    const value = matched.methods!.get(method) ?? (method === 'HEAD' ? matched.methods!.get('GET') : undefined);
-    if (value === undefined) return refuse(matched, method);
+    const matched = match(root, path, 1, params, method);
+    if (matched === undefined) return refuse(root, path, method);
     decodeParams(params);
-    return { kind: 'found', value, params };
+    return { kind: 'found', value: (matched.methods!.get(method) ?? matched.methods!.get('GET'))!, params };
   }
 
   return { add, find };
 }
 
-function refuse<T>(node: Node<T>, method: string): RouteMatch<T> {
-  return method === 'OPTIONS' ? node.options! : node.notAllowed!;
+/** No route of this method: 405 (or OPTIONS' answer) with the methods of every pattern matching the path, or 404. */
+function refuse<T>(root: Node<T>, path: string, method: string): RouteMatch<T> {
+  const nodes: Node<T>[] = [];
+  collect(root, path, 1, nodes);
+  if (nodes.length === 0) return NOT_FOUND;
+  if (nodes.length === 1) return method === 'OPTIONS' ? nodes[0]!.options! : nodes[0]!.notAllowed!;
+  const methods = new Map<string, unknown>();
+  for (const node of nodes) for (const name of node.methods!.keys()) methods.set(name, true);
+  const allow = allowOf(methods);
+  return method === 'OPTIONS' ? { kind: 'options', allow } : { kind: 'method-not-allowed', allow };
 }
 
-/** Walks the path from `start` (just past a '/'), filling raw params; backtracks on a dead end. */
-function match<T>(node: Node<T>, path: string, start: number, params: Record<string, string>): Node<T> | undefined {
+/** True when the node has a route for the method; HEAD is served by GET (RFC 9110 §9.3.2). */
+function takes<T>(node: Node<T>, method: string): boolean {
+  const methods = node.methods;
+  return methods !== undefined && (methods.has(method) || (method === 'HEAD' && methods.has('GET')));
+}
+
+/** Walks the path from `start` (just past a '/') to a node with a route for `method`; backtracks on a dead end. */
+function match<T>(node: Node<T>, path: string, start: number, params: Record<string, string>, method: string): Node<T> | undefined {
   const slash = path.indexOf('/', start);
   const end = slash === -1 ? path.length : slash;
   const segment = path.slice(start, end);
 
   const next = node.statics.get(segment);
   if (next !== undefined) {
-    const found = slash === -1 ? (next.methods ? next : undefined) : match(next, path, slash + 1, params);
+    const found = slash === -1 ? (takes(next, method) ? next : undefined) : match(next, path, slash + 1, params, method);
     if (found !== undefined) return found;
   }
   if (node.param !== undefined && segment !== '') {
     const { name, node: child } = node.param;
-    const found = slash === -1 ? (child.methods ? child : undefined) : match(child, path, slash + 1, params);
+    const found = slash === -1 ? (takes(child, method) ? child : undefined) : match(child, path, slash + 1, params, method);
     if (found !== undefined) {
       params[name] = segment;
       return found;
     }
   }
-  if (node.wildcard?.methods !== undefined) {
+  if (node.wildcard !== undefined && takes(node.wildcard, method)) {
     params[WILDCARD_PARAM] = path.slice(start);
     return node.wildcard;
   }
   return undefined;
+}
+
+/** Every node with routes whose pattern matches the path, whatever the method: only on the 404/405/OPTIONS path. */
+function collect<T>(node: Node<T>, path: string, start: number, into: Node<T>[]): void {
+  const slash = path.indexOf('/', start);
+  const segment = path.slice(start, slash === -1 ? path.length : slash);
+  const next = node.statics.get(segment);
+  if (next !== undefined) {
+    if (slash !== -1) collect(next, path, slash + 1, into);
+    else if (next.methods !== undefined) into.push(next);
+  }
+  if (node.param !== undefined && segment !== '') {
+    const child = node.param.node;
+    if (slash !== -1) collect(child, path, slash + 1, into);
+    else if (child.methods !== undefined) into.push(child);
+  }
+  if (node.wildcard?.methods !== undefined) into.push(node.wildcard);
 }
 
 // Wildcards stay raw; every other parameter is decoded here, once, after the whole path matched.

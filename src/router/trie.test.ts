@@ -1,0 +1,4 @@
+import { routerContract } from '../../test/contracts/router.js';
+import { createTrieRouter } from './trie.js';
+
+routerContract('trie router', () => createTrieRouter());
