@@ -14,7 +14,8 @@ export interface CookieOptions {
 
 /**
  * Serialises one Set-Cookie value. The value is percent-encoded (so CR, LF, `;` and non-ASCII can never reach the
- * header); an invalid name or attribute throws a TypeError at set time, never at write time.
+ * header; a lone surrogate becomes U+FFFD instead of making the encoder throw); an invalid name or attribute (Domain,
+ * Path, Max-Age, Expires) throws a TypeError at set time, never at write time.
  *
  * @example
  * serializeCookie('sid', 'abc', { httpOnly: true, sameSite: 'lax', path: '/' })
@@ -29,5 +30,5 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   if (options.httpOnly !== undefined) opts.httpOnly = options.httpOnly;
   if (options.sameSite !== undefined) opts.sameSite = options.sameSite;
   if (options.partitioned !== undefined) opts.partitioned = options.partitioned;
-  return serialize(name, value, opts);
+  return serialize(name, String(value).toWellFormed(), opts);
 }

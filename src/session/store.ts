@@ -17,14 +17,21 @@ export interface StoredSession {
 }
 
 /**
- * Where sessions live. Every implementation runs the same contract suite (test/contracts/session-store.ts).
- * `ttlMs` is the time the record may live from now; a store drops it after that on its own.
+ * Where sessions live. Every implementation runs the same contract suite (test/contracts/session-store.ts):
+ * - `ttlMs` is how long the record may live from now; the store forgets it after that on its own, and never returns
+ *   an expired record even before its clean-up has run;
+ * - records are copies: changing the object passed to `set` or returned by `get` changes nothing stored;
+ * - `update` replaces a record only while it still exists, so a request that finishes after the session was
+ *   destroyed or regenerated cannot bring the old id back;
+ * - a store that cannot answer (Redis down, database locked) rejects; the middleware turns that into a 503.
  */
 export interface SessionStore {
   get(id: string): Promise<StoredSession | undefined>;
+  /** Creates the record, or replaces it. */
   set(id: string, session: StoredSession, ttlMs: number): Promise<void>;
+  /** Replaces the record only when it exists (and has not expired); resolves whether it did. */
+  update(id: string, session: StoredSession, ttlMs: number): Promise<boolean>;
   destroy(id: string): Promise<void>;
-  touch?(id: string, session: StoredSession, ttlMs: number): Promise<void>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }
@@ -37,8 +44,8 @@ export interface Session {
   readonly data: Partial<SessionData> & Record<string, unknown>;
   /** True when nothing was stored for this visitor before this request. */
   readonly isNew: boolean;
-  /** New id, same data: call it on login (no session fixation). The old id stops working. */
+  /** New id, same data: call it on login (no session fixation). The old id stops working at once. */
   regenerate(): Promise<void>;
-  /** Ends the session: the record is deleted and the cookie cleared. */
+  /** Ends the session: the record is deleted at once and the cookie cleared. */
   destroy(): Promise<void>;
 }

@@ -1,0 +1,289 @@
+/**
+ * The `sessions()` middleware: server-side sessions behind an opaque cookie.
+ *
+ * What a request costs the store:
+ * - no session cookie (or a malformed one): nothing at all, and no Set-Cookie unless the handler puts data in;
+ * - a well-formed session cookie: one `get` before the handler runs, and a write after it only when the data changed
+ *   (compared as JSON with what was read) or, with `rolling`, when more than a tenth of the idle timeout has passed
+ *   since the last refresh.
+ *
+ * Concurrency: each request works on its own copy, read when it starts and written whole when it ends if it changed
+ * anything, so of two concurrent requests that both change one session the one that finishes last wins (per request,
+ * not per field); a stored record is never a mix of two requests. Destroy and regenerate win over everything:
+ * writes finish with `update`, which only replaces a record that still exists, so a slow request can never bring back
+ * an id that was destroyed or regenerated while it ran.
+ *
+ * Timeouts are enforced on the server: a record lives `idleTimeout` past its last refresh and never beyond
+ * `absoluteTimeout` after it was created (OWASP Session Management Cheat Sheet), whatever the cookie says. The
+ * cookie itself is a browser-session cookie (no Max-Age), HttpOnly, SameSite=Lax, Path=/, and Secure when the
+ * request came over TLS.
+ *
+ * A store that fails (Redis down, database locked) does not fail requests that never look at the session; one that
+ * does gets a 503 `SESSION_STORE_UNAVAILABLE` with Retry-After, and the next request tries the store again.
+ */
+import type { Middleware } from '../app.js';
+import type { Context } from '../context.js';
+import { serializeCookie } from '../cookies/write.js';
+import { HttpError } from '../errors.js';
+import { isSessionId, newSessionId } from './id.js';
+import type { Session, SessionData, SessionStore, StoredSession } from './store.js';
+
+type Data = Partial<SessionData> & Record<string, unknown>;
+
+export interface SessionOptions {
+  store: SessionStore;
+  /** Name of the cookie that carries the id. */
+  cookieName?: string;
+  /** How long (ms) a session lives without activity: 30 minutes. */
+  idleTimeout?: number;
+  /** How long (ms) a session lives at most, counted from its creation (or last regenerate): 8 hours. */
+  absoluteTimeout?: number;
+  /** Activity refreshes the idle timeout (lazily); when false it counts from the last change of the data. */
+  rolling?: boolean;
+  /** `'auto'`: Secure when the request came over TLS. */
+  secure?: boolean | 'auto';
+  sameSite?: 'strict' | 'lax' | 'none';
+  domain?: string;
+  path?: string;
+  /** Seconds a client is asked to wait (Retry-After) when the store is unavailable. */
+  retryAfter?: number;
+}
+
+/**
+ * Gives every request `ctx.session`. Call `ctx.session.regenerate()` on login and `ctx.session.destroy()` on logout.
+ *
+ * @example
+ * app.use(sessions({ store: new RedisStore({ url: process.env.REDIS_URL }), idleTimeout: 15 * 60_000 }));
+ * app.post('/login', async (ctx) => {
+ *   await ctx.session.regenerate();
+ *   ctx.session.data.userId = user.id;
+ *   return ctx.redirect('/', 303);
+ * });
+ * app.get('/me', (ctx) => ctx.json({ name: ctx.session.data.name ?? null }));
+ */
+export function sessions(options: SessionOptions): Middleware {
+  const {
+    store,
+    cookieName = 'sid',
+    idleTimeout = 30 * 60_000,
+    absoluteTimeout = 8 * 60 * 60_000,
+    rolling = true,
+    secure = 'auto',
+    sameSite = 'lax',
+    domain,
+    path = '/',
+    retryAfter = 5,
+  } = options ?? ({} as SessionOptions);
+  if (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function' ||
+    typeof store.update !== 'function' || typeof store.destroy !== 'function') {
+    throw new TypeError('option store must be a SessionStore (get, set, update, destroy)');
+  }
+  positiveInteger('idleTimeout', idleTimeout);
+  positiveInteger('absoluteTimeout', absoluteTimeout);
+  positiveInteger('retryAfter', retryAfter);
+  if (absoluteTimeout < idleTimeout) {
+    throw new TypeError(`option absoluteTimeout (${absoluteTimeout}) must not be shorter than idleTimeout (${idleTimeout})`);
+  }
+  if (typeof rolling !== 'boolean') throw new TypeError(`option rolling must be a boolean, got ${String(rolling)}`);
+  if (secure !== true && secure !== false && secure !== 'auto') throw new TypeError(`option secure must be true, false or 'auto', got ${String(secure)}`);
+  if (sameSite !== 'strict' && sameSite !== 'lax' && sameSite !== 'none') {
+    throw new TypeError(`option sameSite must be 'strict', 'lax' or 'none', got ${String(sameSite)}`);
+  }
+  // Browsers drop a SameSite=None cookie that is not Secure (draft-ietf-httpbis-rfc6265bis §5.6.7).
+  if (sameSite === 'none' && secure !== true) throw new TypeError("option sameSite 'none' needs secure: true");
+
+  // The cookie's attributes are serialised once, here; a bad name, domain or path throws now, not per request.
+  const base = { path, httpOnly: true, sameSite, ...(domain === undefined ? {} : { domain }) } as const;
+  let plain: string;
+  let tls: string;
+  let clearPlain: string;
+  let clearTls: string;
+  try {
+    plain = serializeCookie(cookieName, '', { ...base, secure: false }).slice(cookieName.length + 1);
+    tls = serializeCookie(cookieName, '', { ...base, secure: true }).slice(cookieName.length + 1);
+    const expired = { ...base, maxAge: 0, expires: new Date(0) };
+    clearPlain = serializeCookie(cookieName, '', { ...expired, secure: secure === true });
+    clearTls = serializeCookie(cookieName, '', { ...expired, secure: secure !== false });
+  } catch (err) {
+    throw new TypeError(`options cookieName, domain or path are not valid in a cookie: ${(err as Error).message}`);
+  }
+
+  const config: Config = {
+    store,
+    idleTimeout,
+    absoluteTimeout,
+    rolling,
+    touchAfter: idleTimeout / 10,
+    unavailable: (cause) =>
+      new HttpError(503, 'SESSION_STORE_UNAVAILABLE', 'sessions are unavailable for a moment (the session store does not answer); please try again shortly', {
+        expose: true,
+        headers: { 'retry-after': String(retryAfter) },
+        cause,
+      }),
+    setCookie: (ctx, id) => {
+      const useTls = secure === 'auto' ? ctx.secure : secure;
+      ctx.appendHeader('set-cookie', `${cookieName}=${id}${useTls ? tls : plain}`);
+    },
+    clearCookie: (ctx) => {
+      ctx.appendHeader('set-cookie', secure === 'auto' && !ctx.secure ? clearPlain : clearTls);
+    },
+  };
+
+  return async (ctx, next) => {
+    const sent = ctx.headers.cookie === undefined ? undefined : ctx.cookies[cookieName];
+    const session = new RequestSession(config, sent !== undefined);
+    if (isSessionId(sent)) await session.load(sent);
+    ctx.session = session;
+    const reply = await next();
+    await session.commit(ctx);
+    return reply;
+  };
+}
+
+interface Config {
+  readonly store: SessionStore;
+  readonly idleTimeout: number;
+  readonly absoluteTimeout: number;
+  readonly rolling: boolean;
+  readonly touchAfter: number;
+  unavailable(cause: unknown): HttpError;
+  setCookie(ctx: Context, id: string): void;
+  clearCookie(ctx: Context): void;
+}
+
+class RequestSession implements Session {
+  readonly #config: Config;
+  /** The request sent a cookie of this name (well-formed or not): destroy() must clear it. */
+  readonly #hadCookie: boolean;
+  /** The id of the stored record this request works on; undefined for a visitor without one. */
+  #id: string | undefined;
+  /** The id regenerate() chose, created when the request ends. */
+  #nextId: string | undefined;
+  #data: Data = {};
+  #snapshot = '{}';
+  #createdAt = 0;
+  #touchedAt = 0;
+  #loaded = false;
+  #destroyed = false;
+  /** Set when the store failed to answer the read: every use of the session then answers 503. */
+  #failure: HttpError | undefined;
+
+  constructor(config: Config, hadCookie: boolean) {
+    this.#config = config;
+    this.#hadCookie = hadCookie;
+  }
+
+  get id(): string | undefined {
+    this.#assertAvailable();
+    return this.#id ?? this.#nextId;
+  }
+
+  get data(): Data {
+    this.#assertAvailable();
+    return this.#data;
+  }
+
+  get isNew(): boolean {
+    this.#assertAvailable();
+    return !this.#loaded;
+  }
+
+  async load(id: string): Promise<void> {
+    const { store, absoluteTimeout, idleTimeout } = this.#config;
+    let record: StoredSession | undefined;
+    try {
+      record = await store.get(id);
+    } catch (err) {
+      this.#failure = this.#config.unavailable(err);
+      return;
+    }
+    if (record === undefined || record.data === null || typeof record.data !== 'object') return;
+    const now = Date.now();
+    if (now - record.createdAt >= absoluteTimeout || now - record.touchedAt >= idleTimeout) {
+      // Past its time on our clock even if the store still had it: gone for good.
+      store.destroy(id).catch(() => {});
+      return;
+    }
+    this.#id = id;
+    this.#data = record.data;
+    this.#snapshot = JSON.stringify(record.data);
+    this.#createdAt = record.createdAt;
+    this.#touchedAt = record.touchedAt;
+    this.#loaded = true;
+  }
+
+  async regenerate(): Promise<void> {
+    this.#assertAvailable();
+    const old = this.#id;
+    this.#id = undefined;
+    this.#nextId = newSessionId();
+    if (old !== undefined) await this.#call(() => this.#config.store.destroy(old));
+  }
+
+  async destroy(): Promise<void> {
+    this.#assertAvailable();
+    const old = this.#id;
+    this.#id = undefined;
+    this.#nextId = undefined;
+    this.#destroyed = true;
+    // Emptied in place, so a reference the handler kept sees the same (empty) data.
+    for (const key of Object.keys(this.#data)) delete this.#data[key];
+    this.#snapshot = '{}';
+    if (old !== undefined) await this.#call(() => this.#config.store.destroy(old));
+  }
+
+  /** Writes what the request changed, once, after the handler has answered. */
+  async commit(ctx: Context): Promise<void> {
+    if (this.#failure !== undefined) return;
+    const config = this.#config;
+    const now = Date.now();
+    if (this.#id === undefined) {
+      const json = JSON.stringify(this.#data);
+      if (json === '{}' && this.#nextId === undefined) {
+        if (this.#destroyed && this.#hadCookie) config.clearCookie(ctx);
+        return;
+      }
+      // A fresh id, never the client's: the client cannot choose the id of a session (no fixation).
+      const id = this.#nextId ?? newSessionId();
+      const record: StoredSession = { data: this.#data, createdAt: now, touchedAt: now };
+      await this.#call(() => config.store.set(id, record, Math.min(config.idleTimeout, config.absoluteTimeout)));
+      config.setCookie(ctx, id);
+      return;
+    }
+    const id = this.#id;
+    const ttl = Math.min(config.idleTimeout, this.#createdAt + config.absoluteTimeout - now);
+    if (ttl <= 0) {
+      // The absolute timeout ran out while the request ran.
+      await this.#call(() => config.store.destroy(id));
+      return;
+    }
+    const changed = JSON.stringify(this.#data) !== this.#snapshot;
+    if (changed) {
+      // false when the session was destroyed or regenerated meanwhile: that wins, the change is dropped.
+      await this.#call(() => config.store.update(id, { data: this.#data, createdAt: this.#createdAt, touchedAt: now }, ttl));
+      return;
+    }
+    if (config.rolling && now - this.#touchedAt > config.touchAfter) {
+      // Only the idle clock moves; a failure here loses nothing the client sent, so it does not fail the request.
+      await config.store.update(id, { data: this.#data, createdAt: this.#createdAt, touchedAt: now }, ttl).catch((err: unknown) => {
+        ctx.log.warn({ err }, 'session refresh failed');
+      });
+    }
+  }
+
+  #assertAvailable(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  async #call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      throw this.#config.unavailable(err);
+    }
+  }
+}
+
+function positiveInteger(name: string, value: unknown): void {
+  if (!Number.isSafeInteger(value) || (value as number) <= 0) throw new TypeError(`option ${name} must be a positive integer, got ${String(value)}`);
+}
