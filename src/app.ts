@@ -117,7 +117,7 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     return (ctx) => {
       let last = -1;
       const step = (i: number): Promise<Reply> => {
-        if (i <= last) return Promise.reject(new Error('next() called more than once by one middleware'));
+        if (i <= last) return nextCalledTwice(ctx);
         last = i;
         try {
           const mw = stack[i];
@@ -182,6 +182,16 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     done,
   };
   return app;
+}
+
+// A middleware's bug, answered without running the rest of the chain again. The rejection is marked handled:
+// a middleware that drops this promise (`void next()`) must not crash the process with an unhandledRejection.
+function nextCalledTwice(ctx: Context): Promise<Reply> {
+  const err = new Error('next() called more than once by one middleware');
+  ctx.log.error({ err }, err.message);
+  const rejected = Promise.reject(err);
+  rejected.catch(() => {});
+  return rejected;
 }
 
 function checked(ctx: Context, reply: Reply): Reply {
