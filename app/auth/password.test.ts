@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password.js';
+
+const FORMAT = /^scrypt\$N=32768,r=8,p=1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/;
+
+test('hashPassword stores the parameters, a 16-byte salt and a 32-byte key', async () => {
+  assert.match(await hashPassword('correct horse battery'), FORMAT);
+});
+
+test('hashPassword salts each hash, so one password hashes differently twice', async () => {
+  const [a, b] = await Promise.all([hashPassword('same password'), hashPassword('same password')]);
+  assert.notEqual(a, b);
+  assert.notEqual(a.split('$')[2], b.split('$')[2]);
+});
+
+test('verifyPassword accepts the right password and refuses a wrong one', async () => {
+  const stored = await hashPassword('비밀번호 1234');
+  assert.equal(await verifyPassword('비밀번호 1234', stored), true);
+  assert.equal(await verifyPassword('비밀번호 1235', stored), false);
+  assert.equal(await verifyPassword('', stored), false);
+});
+
+test('verifyPassword matches a password typed in another Unicode normal form', async () => {
+  const stored = await hashPassword('한글 password'); // precomposed syllables
+  assert.equal(await verifyPassword('\u1112\u1161\u11AB\u1100\u1173\u11AF password', stored), true); // conjoining jamo
+});
+
+test('verifyPassword reads the parameters from the stored string (RFC 7914 §12 test vector)', async () => {
+  // scrypt("pleaseletmein", "SodiumChloride", N=16384, r=8, p=1, dkLen=64)
+  const vector =
+    '7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887';
+  const stored = `scrypt$N=16384,r=8,p=1$${Buffer.from('SodiumChloride').toString('base64')}$${Buffer.from(vector, 'hex').toString('base64')}`;
+  assert.equal(await verifyPassword('pleaseletmein', stored), true);
+  assert.equal(await verifyPassword('pleaseletmeout', stored), false);
+  assert.equal(await verifyPassword('pleaseletmein', stored.replace('N=16384', 'N=8192')), false);
+});
+
+test('verifyPassword answers false, without throwing, for malformed stored strings', async () => {
+  const good = await hashPassword('password1');
+  const [, params, salt, key] = good.split('$');
+  const malformed = [
+    '',
+    'garbage',
+    'scrypt',
+    'scrypt$$$',
+    `bcrypt$${params}$${salt}$${key}`,
+    `scrypt$${params}$${salt}`,
+    `scrypt$${params}$${salt}$${key}$extra`,
+    `scrypt$N=32767,r=8,p=1$${salt}$${key}`, // N not a power of two
+    `scrypt$N=0,r=8,p=1$${salt}$${key}`,
+    `scrypt$N=1073741824,r=8,p=1$${salt}$${key}`, // would need 1 TiB
+    `scrypt$N=32768,r=0,p=1$${salt}$${key}`,
+    `scrypt$N=32768,r=8,p=99$${salt}$${key}`,
+    `scrypt$N=32768,r=8,p=1$!!!!$${key}`,
+    `scrypt$N=32768,r=8,p=1$${salt}$AAAA`, // key too short
+    `scrypt$N=-1,r=8,p=1$${salt}$${key}`,
+    'x'.repeat(100_000),
+    null as unknown as string,
+  ];
+  for (const stored of malformed) {
+    assert.equal(await verifyPassword('password1', stored), false, JSON.stringify(stored?.slice(0, 60)));
+  }
+});
+
+test('verifyAgainstDummy answers false and takes about as long as a real verification', async () => {
+  const stored = await hashPassword('password1');
+  await verifyAgainstDummy('warm-up');
+  const time = async (fn: () => Promise<boolean>) => {
+    const start = performance.now();
+    await fn();
+    return performance.now() - start;
+  };
+  const real: number[] = [];
+  const dummy: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    real.push(await time(() => verifyPassword('wrong password', stored)));
+    dummy.push(await time(() => verifyAgainstDummy('wrong password')));
+  }
+  assert.equal(await verifyAgainstDummy('password1'), false);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  const ratio = median(dummy) / median(real);
+  assert.ok(ratio > 0.5 && ratio < 2, `dummy ${median(dummy).toFixed(1)} ms vs real ${median(real).toFixed(1)} ms`);
+});
+
+test('needsRehash is false for a current hash and true for other parameters or garbage', async () => {
+  const stored = await hashPassword('password1');
+  assert.equal(needsRehash(stored), false);
+  assert.equal(needsRehash(stored.replace('N=32768', 'N=16384')), true);
+  assert.equal(needsRehash('garbage'), true);
+});

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validateChanges, validateCredentials, validateName, validatePassword } from './validate.js';
+
+const HANGUL_32 = '가'.repeat(32);
+
+const validNames: [label: string, input: string, clean: string][] = [
+  ['a plain name', 'alice', 'alice'],
+  ['a Korean name', '홍길동', '홍길동'],
+  ['32 Hangul syllables', HANGUL_32, HANGUL_32],
+  ['32 emoji outside the BMP (64 UTF-16 units)', '😀'.repeat(32), '😀'.repeat(32)],
+  ['a ZWJ emoji sequence', '👩‍💻', '👩‍💻'],
+  ['one character', 'x', 'x'],
+  ['surrounding spaces, trimmed', '  alice  ', 'alice'],
+  ['an ideographic space around, trimmed', '\u3000김\u3000', '김'],
+  ['an inner space, kept', '홍 길동', '홍 길동'],
+  ['conjoining jamo, composed to NFC', '\u1112\u1161\u11AB', '한'],
+  ['e + combining acute, composed to NFC', 'e\u0301', 'é'],
+  ['__proto__', '__proto__', '__proto__'],
+  ['constructor', 'constructor', 'constructor'],
+  ['an SQL injection attempt, verbatim', "Robert'); DROP TABLE users;--", "Robert'); DROP TABLE users;--"],
+  ['SQL LIKE wildcards, verbatim', '%_\\', '%_\\'],
+  ['HTML, verbatim (escaping is the page’s job)', '<script>alert(1)</script>', '<script>alert(1)</script>'],
+  ['32 characters with spaces around', `  ${'a'.repeat(32)}  `, 'a'.repeat(32)],
+];
+
+for (const [label, input, clean] of validNames) {
+  test(`accepts ${label}`, () => {
+    assert.deepEqual(validateName(input), { ok: true, value: clean });
+  });
+}
+
+const invalidNames: [label: string, input: unknown][] = [
+  ['an empty string', ''],
+  ['only spaces', '   '],
+  ['only ideographic spaces', '\u3000\u3000'],
+  ['33 characters', 'a'.repeat(33)],
+  ['33 Hangul syllables', '가'.repeat(33)],
+  ['a megabyte-long string', 'a'.repeat(1024 * 1024)],
+  ['NUL', 'al\u0000ice'],
+  ['a newline', 'al\nice'],
+  ['a tab', 'al\tice'],
+  ['DEL', 'al\u007Fice'],
+  ['a C1 control', 'al\u0085ice'],
+  ['RIGHT-TO-LEFT OVERRIDE U+202E', 'al\u202Eice'],
+  ['a bidi isolate U+2066', '\u2066alice'],
+  ['a zero-width space', 'al\u200Bice'],
+  ['a byte order mark inside', 'al\uFEFFice'],
+  ['a line separator', 'al\u2028ice'],
+  ['a lone surrogate', 'al\uD800ice'],
+  ['a number', 42],
+  ['null', null],
+  ['undefined', undefined],
+  ['an array', ['alice']],
+  ['an object', { toString: () => 'alice' }],
+  ['a boolean', true],
+];
+
+for (const [label, input] of invalidNames) {
+  test(`refuses ${label} as a name with INVALID_NAME`, () => {
+    const result = validateName(input);
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.error.code, 'INVALID_NAME');
+    assert.ok(!result.ok && result.error.message.length > 0);
+  });
+}
+
+test('checks a megabyte-long name quickly', () => {
+  const start = performance.now();
+  validateName(' '.repeat(1024 * 1024) + 'x'.repeat(1024 * 1024));
+  assert.ok(performance.now() - start < 200);
+});
+
+const validPasswords: [label: string, input: string][] = [
+  ['8 characters', 'abcdefgh'],
+  ['128 characters', 'p'.repeat(128)],
+  ['8 Hangul syllables', '비밀번호비밀번호'],
+  ['8 emoji (16 UTF-16 units)', '🔑'.repeat(8)],
+  ['spaces around, kept', '  spaced  '],
+  ['a NUL inside', 'pass\u0000word'],
+];
+
+for (const [label, input] of validPasswords) {
+  test(`accepts a password of ${label}, unchanged`, () => {
+    assert.deepEqual(validatePassword(input), { ok: true, value: input });
+  });
+}
+
+const invalidPasswords: [label: string, input: unknown][] = [
+  ['7 characters', 'abcdefg'],
+  ['4 emoji (8 UTF-16 units)', '🔑'.repeat(4)],
+  ['129 characters', 'p'.repeat(129)],
+  ['a megabyte', 'p'.repeat(1024 * 1024)],
+  ['an empty string', ''],
+  ['a lone surrogate', 'password\uDC00'],
+  ['a number', 12345678],
+  ['null', null],
+  ['an array', ['password123']],
+];
+
+for (const [label, input] of invalidPasswords) {
+  test(`refuses a password of ${label} with INVALID_PASSWORD`, () => {
+    const result = validatePassword(input);
+    assert.equal(!result.ok && result.error.code, 'INVALID_PASSWORD');
+  });
+}
+
+test('validateCredentials returns the clean name and the password as sent', () => {
+  assert.deepEqual(validateCredentials({ name: ' 김철수 ', password: ' secret pw ', extra: 1 }), {
+    ok: true,
+    value: { name: '김철수', password: ' secret pw ' },
+  });
+});
+
+test('validateCredentials refuses bodies that are not objects with INVALID_BODY', () => {
+  for (const body of [null, undefined, 'name=alice', 42, ['alice', 'password1']]) {
+    const result = validateCredentials(body);
+    assert.equal(!result.ok && result.error.code, 'INVALID_BODY', JSON.stringify(body));
+  }
+});
+
+test('validateCredentials reads only own properties, never the prototype', () => {
+  const inherited = Object.create({ name: 'alice', password: 'password1' }) as object;
+  assert.equal(!validateCredentials(inherited).ok && 'refused', 'refused');
+  const parsed = JSON.parse('{"__proto__": {"name": "alice"}, "password": "password1"}') as unknown;
+  const result = validateCredentials(parsed);
+  assert.equal(!result.ok && result.error.code, 'INVALID_NAME');
+});
+
+test('validateCredentials accepts __proto__ as the name itself', () => {
+  const parsed = JSON.parse('{"name": "__proto__", "password": "password1"}') as unknown;
+  assert.deepEqual(validateCredentials(parsed), { ok: true, value: { name: '__proto__', password: 'password1' } });
+});
+
+test('validateCredentials ignores a 10k-character key', () => {
+  const body = { ['k'.repeat(10_000)]: 'v', name: 'alice', password: 'password1' };
+  assert.deepEqual(validateCredentials(body), { ok: true, value: { name: 'alice', password: 'password1' } });
+});
+
+test('validateCredentials reports a missing name before a missing password', () => {
+  const result = validateCredentials({});
+  assert.equal(!result.ok && result.error.code, 'INVALID_NAME');
+});
+
+test('validateCredentials works on a null-prototype form record', () => {
+  const form = Object.assign(Object.create(null) as Record<string, string>, { name: 'alice', password: 'password1' });
+  assert.deepEqual(validateCredentials(form), { ok: true, value: { name: 'alice', password: 'password1' } });
+});
+
+const changes: [label: string, body: unknown, password: boolean, expected: unknown][] = [
+  ['PUT with a name', { name: ' 새 이름 ' }, false, { ok: true, value: { name: '새 이름' } }],
+  ['PUT ignores a password', { name: 'bob', password: 'password1' }, false, { ok: true, value: { name: 'bob' } }],
+  ['PATCH with a password only', { password: 'password1' }, true, { ok: true, value: { password: 'password1' } }],
+  ['PATCH with both', { name: 'bob', password: 'password1' }, true, { ok: true, value: { name: 'bob', password: 'password1' } }],
+];
+
+for (const [label, body, password, expected] of changes) {
+  test(`validateChanges accepts ${label}`, () => {
+    assert.deepEqual(validateChanges(body, { password }), expected);
+  });
+}
+
+const badChanges: [label: string, body: unknown, password: boolean, code: string][] = [
+  ['PUT without a name', { password: 'password1' }, false, 'INVALID_NAME'],
+  ['PUT with an empty body', {}, false, 'INVALID_NAME'],
+  ['PATCH with nothing to change', { other: 1 }, true, 'NOTHING_TO_CHANGE'],
+  ['PATCH with a short password', { name: 'bob', password: 'short' }, true, 'INVALID_PASSWORD'],
+  ['PATCH with a control character in the name', { name: 'b\u0000b' }, true, 'INVALID_NAME'],
+  ['PATCH with a null name', { name: null }, true, 'INVALID_NAME'],
+  ['an array body', [], true, 'INVALID_BODY'],
+  ['a null body', null, false, 'INVALID_BODY'],
+];
+
+for (const [label, body, password, code] of badChanges) {
+  test(`validateChanges refuses ${label} with ${code}`, () => {
+    const result = validateChanges(body, { password });
+    assert.equal(!result.ok && result.error.code, code);
+  });
+}
