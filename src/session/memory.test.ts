@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sessionStoreContract } from '../../test/contracts/session-store.js';
+import { MemoryStore } from './memory.js';
+
+sessionStoreContract('MemoryStore', async () => {
+  const store = new MemoryStore();
+  return { store, cleanup: () => store.close() };
+});
+
+const session = { data: { name: 'kim' }, createdAt: 0, touchedAt: 0 };
+
+test('MemoryStore drops the least recently written session past maxEntries', async () => {
+  const store = new MemoryStore({ maxEntries: 2 });
+  await store.set('a', session, 60_000);
+  await store.set('b', session, 60_000);
+  await store.update('a', session, 60_000);
+  await store.set('c', session, 60_000);
+  assert.equal(store.size, 2);
+  assert.ok(await store.get('a'));
+  assert.equal(await store.get('b'), undefined);
+  assert.ok(await store.get('c'));
+  await store.close();
+});
+
+test('MemoryStore prune() removes expired entries it was never asked for again', async () => {
+  const store = new MemoryStore();
+  await store.set('short', session, 10);
+  await store.set('long', session, 60_000);
+  await sleep(30);
+  store.prune();
+  assert.equal(store.size, 1);
+  await store.close();
+});
+
+test('MemoryStore prunes on its own timer', async () => {
+  const store = new MemoryStore({ pruneInterval: 20 });
+  await store.set('short', session, 5);
+  await sleep(80);
+  assert.equal(store.size, 0);
+  await store.close();
+});
+
+test('MemoryStore rejects a maxEntries that is not a positive integer', () => {
+  assert.throws(() => new MemoryStore({ maxEntries: 0 }), /option maxEntries must be a positive integer, got 0/);
+  assert.throws(() => new MemoryStore({ pruneInterval: -1 }), /option pruneInterval/);
+});

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { sessionStoreContract } from '../../test/contracts/session-store.js';
+import { REDIS_URL, serviceSkip } from '../../test/services.js';
+import { spareport, startRedisServer } from '../../test/session/redis-server.js';
+import { RedisStore } from './redis.js';
+
+const skip = await serviceSkip('redis');
+const prefix = `maru-test:${randomBytes(6).toString('hex')}:`;
+
+/** Deletes every key this run created. */
+async function removeKeys(): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+sessionStoreContract(
+  'RedisStore',
+  async () => {
+    const store = new RedisStore({ url: REDIS_URL, prefix });
+    return {
+      store,
+      cleanup: async () => {
+        await store.close();
+        await removeKeys();
+      },
+    };
+  },
+  { skip },
+);
+
+const session = { data: { name: 'kim' }, createdAt: 0, touchedAt: 0 };
+
+test('RedisStore keeps each session under its prefix with a native TTL', { skip }, async () => {
+  const store = new RedisStore({ url: REDIS_URL, prefix });
+  const redis = new Redis(REDIS_URL);
+  try {
+    await store.set('ttl-check', session, 60_000);
+    const pttl = await redis.pttl(`${prefix}ttl-check`);
+    assert.ok(pttl > 59_000 && pttl <= 60_000, `PTTL was ${pttl}`);
+  } finally {
+    await redis.del(`${prefix}ttl-check`);
+    await redis.quit();
+    await store.close();
+  }
+});
+
+test('RedisStore reads a value that is not a session record as no session', { skip }, async () => {
+  const store = new RedisStore({ url: REDIS_URL, prefix });
+  const redis = new Redis(REDIS_URL);
+  try {
+    await redis.set(`${prefix}garbage`, 'not json {', 'PX', 60_000);
+    assert.equal(await store.get('garbage'), undefined);
+  } finally {
+    await redis.del(`${prefix}garbage`);
+    await redis.quit();
+    await store.close();
+  }
+});
+
+test('RedisStore leaves a client it was given open on close', { skip }, async () => {
+  const client = new Redis(REDIS_URL);
+  const store = new RedisStore({ client, prefix });
+  await store.close();
+  assert.equal(await client.ping(), 'PONG');
+  await client.quit();
+});
+
+test('RedisStore fails fast while Redis is down, then works again once it is back, without a new store', { skip }, async () => {
+  const port = await spareport();
+  const errors: Error[] = [];
+  const store = new RedisStore({ url: `redis://127.0.0.1:${port}`, prefix, timeout: 300, onError: (err) => errors.push(err) });
+  try {
+    const started = Date.now();
+    await assert.rejects(store.get('s1'));
+    await assert.rejects(store.set('s1', session, 60_000));
+    assert.ok(Date.now() - started < 2000, `failing took ${Date.now() - started} ms`);
+    assert.ok(errors.length > 0, 'connection errors reach onError instead of crashing the process');
+
+    const server = await startRedisServer(port);
+    try {
+      let stored = false;
+      for (let i = 0; i < 60 && !stored; i++) {
+        stored = await store.set('s1', session, 60_000).then(() => true, () => false);
+        if (!stored) await sleep(100);
+      }
+      assert.ok(stored, 'the store reconnected on its own');
+      assert.deepEqual((await store.get('s1'))?.data, { name: 'kim' });
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  } finally {
+    await store.close();
+  }
+});
+
+test('RedisStore needs exactly one of url and client, and a redis:// url', () => {
+  assert.throws(() => new RedisStore({}), /exactly one of the options url and client/);
+  assert.throws(() => new RedisStore({ url: 'http://127.0.0.1:6379' }), /option url must be a redis:\/\//);
+  assert.throws(() => new RedisStore({ url: REDIS_URL, timeout: 0 }), /option timeout must be a positive integer/);
+});
+
+after(async () => {
+  if (!skip) await removeKeys();
+});

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { sessionStoreContract } from '../../test/contracts/session-store.js';
+import { SqliteStore } from './sqlite.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'maru-sqlite-store-'));
+after(() => rm(dir, { recursive: true, force: true }));
+
+sessionStoreContract('SqliteStore (file)', async () => {
+  const store = new SqliteStore({ database: join(dir, 'contract.db') });
+  return { store, cleanup: () => store.close() };
+});
+
+const session = { data: { name: 'kim' }, createdAt: 0, touchedAt: 0 };
+
+test('SqliteStore puts its own file in WAL mode', async () => {
+  const file = join(dir, 'wal.db');
+  const store = new SqliteStore({ database: file });
+  const db = new Database(file);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  db.close();
+  await store.close();
+});
+
+test('SqliteStore shares an open Database with the app and leaves it open on close', async () => {
+  const db = new Database(join(dir, 'shared.db'));
+  db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)');
+  const store = new SqliteStore({ database: db, table: 'app_sessions' });
+  await store.set('s1', session, 60_000);
+  await store.close();
+  assert.equal(db.open, true);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM app_sessions').get() as { n: number }).n, 1);
+  db.close();
+});
+
+test('two SqliteStores on one file (two connections, as two workers) see each other’s sessions', async () => {
+  const file = join(dir, 'two.db');
+  const a = new SqliteStore({ database: file });
+  const b = new SqliteStore({ database: file });
+  await a.set('s1', session, 60_000);
+  assert.deepEqual((await b.get('s1'))?.data, { name: 'kim' });
+  await b.destroy('s1');
+  assert.equal(await a.get('s1'), undefined);
+  await a.close();
+  await b.close();
+});
+
+/** Another process that takes the write lock for `holdMs`, then lets go. */
+async function lockFromAnotherProcess(file: string, holdMs: number): Promise<ReturnType<typeof spawn>> {
+  const script = `const db = require('better-sqlite3')(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE');
+    process.stdout.write('locked\\n'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${holdMs});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await once(child.stdout!, 'data');
+  return child;
+}
+
+test('a write waits for another process’s lock (busy timeout) instead of failing', async () => {
+  const file = join(dir, 'busy.db');
+  const store = new SqliteStore({ database: file, busyTimeout: 3000 });
+  const child = await lockFromAnotherProcess(file, 200);
+  await store.set('s1', session, 60_000);
+  assert.deepEqual((await store.get('s1'))?.data, { name: 'kim' });
+  await once(child, 'exit');
+  await store.close();
+});
+
+test('a write rejects when another process holds the lock past the busy timeout', async () => {
+  const file = join(dir, 'locked.db');
+  const store = new SqliteStore({ database: file, busyTimeout: 50 });
+  const child = await lockFromAnotherProcess(file, 600);
+  await assert.rejects(store.set('s1', session, 60_000), /locked|busy/i);
+  await once(child, 'exit');
+  await store.close();
+});
+
+test('SqliteStore purge() deletes expired rows', async () => {
+  const db = new Database(':memory:');
+  const store = new SqliteStore({ database: db });
+  await store.set('short', session, 5);
+  await store.set('long', session, 60_000);
+  await sleep(20);
+  assert.equal(store.purge(), 1);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 1);
+  await store.close();
+  db.close();
+});
+
+test('SqliteStore purges on its own timer', async () => {
+  const db = new Database(':memory:');
+  const store = new SqliteStore({ database: db, purgeInterval: 20 });
+  await store.set('short', session, 5);
+  await sleep(80);
+  assert.equal((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 0);
+  await store.close();
+  db.close();
+});
+
+test('SqliteStore rejects a table name that is not a plain identifier', () => {
+  assert.throws(() => new SqliteStore({ database: ':memory:', table: 'x; DROP TABLE users' }), /option table must be a plain SQL identifier/);
+  assert.throws(() => new SqliteStore({ database: 42 as unknown as string }), /option database/);
+});
