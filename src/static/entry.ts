@@ -1,0 +1,118 @@
+import { constants, type BigIntStats } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
+import { isCompressible } from './encoding.js';
+import { buildRepresentation, type Representation } from './representation.js';
+
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/** A file ready to serve: its representations with prebuilt replies, and what is needed to see it change. */
+export interface Entry {
+  /** The path as joined under the root, before symlinks: revalidation stats this, so a re-pointed link is seen. */
+  readonly file: string;
+  /** The real path. */
+  readonly real: string;
+  /** The version served: revalidation compares a fresh stat against it. */
+  readonly stat: BigIntStats;
+  readonly identity: Representation;
+  readonly br: Representation | undefined;
+  readonly gzip: Representation | undefined;
+  /** Bytes held in memory (bodies) plus a fixed overhead: what the entry costs the cache budget. */
+  readonly cost: number;
+  /** `performance.now()` when the file was last seen unchanged. */
+  checkedAt: number;
+}
+
+export interface LoadOptions {
+  /** Content-Type of the file. */
+  readonly type: string;
+  readonly cacheControl: string | undefined;
+  /** Largest file read into memory (bytes); bigger ones are streamed from disk. */
+  readonly maxMemoryFile: number;
+  /** Compress in-memory files of compressible types with br and gzip, once, when they are loaded. */
+  readonly compress: boolean;
+  /** Serve `file.br` / `file.gz` siblings when present and not older than the file. */
+  readonly precompressed: boolean;
+}
+
+/** Files smaller than this are not compressed: the framing would eat the gain. */
+const MIN_COMPRESS_SIZE = 256;
+/** What a file's bookkeeping (headers, replies) costs the budget, beyond its bytes. */
+export const ENTRY_OVERHEAD = 1024;
+
+/**
+ * Loads a regular file (already checked to lie inside the root) into an Entry: small files are read into memory
+ * and, when their type is compressible, compressed with brotli and gzip once — a variant is kept only when it
+ * saves at least a tenth. Precompressed siblings win over on-the-fly compression; big files keep only their
+ * metadata and are streamed from disk.
+ *
+ * @example
+ * const entry = await loadEntry('/srv/www/site.css', '/srv/www/site.css', stat, { type: 'text/css; charset=utf-8', cacheControl: 'no-cache', maxMemoryFile: 65536, compress: true, precompressed: true });
+ */
+export async function loadEntry(file: string, real: string, stat: BigIntStats, options: LoadOptions): Promise<Entry> {
+  const compressible = isCompressible(options.type);
+  let bytes: Buffer | undefined;
+  if (Number(stat.size) <= options.maxMemoryFile) {
+    const read = await readWhole(real);
+    // A file rewritten between the stat and the read: keep the version actually read.
+    if (read !== undefined) ({ bytes, stat } = read);
+  }
+  const size = bytes?.length ?? Number(stat.size);
+  const base = { type: options.type, stat, cacheControl: options.cacheControl, vary: compressible };
+  const identity = buildRepresentation({ ...base, encoding: 'identity', size, bytes, path: real });
+
+  let br: Representation | undefined;
+  let gz: Representation | undefined;
+  if (compressible && options.precompressed) {
+    br = await sibling(real, '.br', stat, bytes !== undefined, (s) => buildRepresentation({ ...base, encoding: 'br', ...s }));
+    gz = await sibling(real, '.gz', stat, bytes !== undefined, (s) => buildRepresentation({ ...base, encoding: 'gzip', ...s }));
+  }
+  if (compressible && options.compress && bytes !== undefined && size >= MIN_COMPRESS_SIZE) {
+    const worth = (out: Buffer) => out.length <= size * 0.9;
+    if (br === undefined) {
+      const out = await brotliAsync(bytes, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: size },
+      });
+      if (worth(out)) br = buildRepresentation({ ...base, encoding: 'br', size: out.length, bytes: out, path: real });
+    }
+    if (gz === undefined) {
+      const out = await gzipAsync(bytes, { level: zlib.Z_BEST_COMPRESSION });
+      if (worth(out)) gz = buildRepresentation({ ...base, encoding: 'gzip', size: out.length, bytes: out, path: real });
+    }
+  }
+  const cost = ENTRY_OVERHEAD + (bytes?.length ?? 0) + (br?.bytes?.length ?? 0) + (gz?.bytes?.length ?? 0);
+  return { file, real, stat, identity, br, gzip: gz, cost, checkedAt: performance.now() };
+}
+
+/** Reads a whole file without following a symlink swapped in at the last component; undefined when it changed size mid-read. */
+async function readWhole(real: string): Promise<{ bytes: Buffer; stat: BigIntStats } | undefined> {
+  const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const stat = await handle.stat({ bigint: true });
+    const bytes = await handle.readFile();
+    return bytes.length === Number(stat.size) ? { bytes, stat } : undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A precompressed sibling (`site.css.br`): used when it is a regular file (a symlink could lead out of the root)
+ * not older than the original (a stale one would serve old content).
+ */
+async function sibling(
+  real: string,
+  suffix: string,
+  original: BigIntStats,
+  inMemory: boolean,
+  build: (spec: { size: number; bytes: Buffer | undefined; path: string }) => Representation,
+): Promise<Representation | undefined> {
+  const path = real + suffix;
+  const stat = await lstat(path, { bigint: true }).catch(() => undefined);
+  if (stat === undefined || !stat.isFile() || stat.mtimeNs < original.mtimeNs) return undefined;
+  if (!inMemory) return build({ size: Number(stat.size), bytes: undefined, path });
+  const read = await readWhole(path).catch(() => undefined);
+  return read === undefined ? undefined : build({ size: read.bytes.length, bytes: read.bytes, path });
+}

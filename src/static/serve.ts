@@ -1,0 +1,217 @@
+import { realpathSync, statSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import mime from 'mime-types';
+import type { Context } from '../context.js';
+import { HttpError } from '../errors.js';
+import type { Reply } from '../reply.js';
+import { answer } from './answer.js';
+import { createHotCache } from './cache.js';
+import { createEncodingMemo } from './encoding.js';
+import { loadEntry, type Entry } from './entry.js';
+import { checkPath, realPathInside } from './resolve.js';
+
+export interface HotCacheSettings {
+  /** Largest file kept in memory, bytes (64 KiB). Bigger files are streamed; only their headers are cached. */
+  maxFileSize?: number;
+  /** Memory budget of the cache, bytes (32 MiB), compressed variants included. */
+  maxBytes?: number;
+  /** A cached file is stat'ed again at most this often, ms (1000): a change on disk shows within this time. */
+  revalidateMs?: number;
+}
+
+export interface ServeStaticOptions {
+  /** The directory to serve; must exist. Its real path is resolved once, at start-up. */
+  root: string;
+  /** File served for a directory (`index.html`); `false` for none. */
+  index?: string | false;
+  /**
+   * Paths with a segment starting with `.` (`.env`, `.git/config`): `'deny'` answers 404 (the default), `'ignore'`
+   * treats them as missing (middleware falls through), `'allow'` serves them.
+   */
+  dotfiles?: 'deny' | 'ignore' | 'allow';
+  /**
+   * Cache-Control of every file (`'no-cache'`: browsers revalidate, and get a cheap 304), or a function of the
+   * path relative to the root, called once per file, e.g. a year and `immutable` for hashed names.
+   */
+  cacheControl?: string | ((path: string) => string | undefined);
+  /** The in-memory cache of small files; `false` turns it off (every request then stats the disk). */
+  hotCache?: HotCacheSettings | false;
+  /** Compress small files of compressible types with br and gzip when they are cached (true). */
+  compress?: boolean;
+  /** Serve a `file.br` / `file.gz` sibling to clients that accept it (true). */
+  precompressed?: boolean;
+}
+
+/** Usable as middleware (falls through to `next` when no file matches) and as a route handler (404 then). */
+export type StaticHandler = (ctx: Context, next?: () => Promise<Reply>) => Reply | Promise<Reply>;
+
+const ALLOW = 'GET, HEAD';
+const OCTET_STREAM = 'application/octet-stream';
+/** Errors that mean "no such file here" rather than a fault. */
+const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EISDIR']);
+
+type Found = { kind: 'entry'; entry: Entry } | { kind: 'missing' } | { kind: 'redirect'; location: string } | { kind: 'deny' };
+
+/**
+ * Serves the files under `root` the way a CDN edge would: safe paths, validators and 304s, single ranges,
+ * br/gzip (precompressed siblings first), and a hot cache in which a hit is a Map lookup returning a prebuilt
+ * reply. As middleware it serves GET/HEAD when a file exists and calls `next()` otherwise; mounted on a
+ * wildcard route it serves `ctx.params['*']` and answers 404 (405 for other methods) itself.
+ *
+ * @example
+ * app.use(serveStatic({ root: 'public' }));
+ * app.get('/assets/*', serveStatic({ root: 'dist/assets', cacheControl: 'public, max-age=31536000, immutable' }));
+ */
+export function serveStatic(options: ServeStaticOptions): StaticHandler {
+  const settings = resolveOptions(options);
+  const { root, index, dotfiles, cacheControl, precompressed, compress } = settings;
+  const cache = createHotCache({ maxBytes: settings.maxBytes, revalidateMs: settings.revalidateMs });
+  const pickEncoding = createEncodingMemo();
+  // Concurrent misses for one file share one load (one read, one compression).
+  const loading = new Map<string, Promise<Entry>>();
+
+  function serve(ctx: Context, next?: () => Promise<Reply>): Reply | Promise<Reply> {
+    const method = ctx.method;
+    if (method !== 'GET' && method !== 'HEAD') {
+      if (next !== undefined) return next();
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { headers: { allow: ALLOW } });
+    }
+    const key = next === undefined ? (ctx.params['*'] ?? ctx.path) : ctx.path;
+    // The hot path: one Map lookup, one clock read, and a prebuilt reply unless the request is conditional.
+    const entry = cache.fresh(key, performance.now());
+    if (entry !== undefined) return answer(ctx.headers, entry, pickEncoding);
+    return slow(ctx, key, next);
+  }
+
+  async function slow(ctx: Context, key: string, next: (() => Promise<Reply>) | undefined): Promise<Reply> {
+    const stale = cache.stale(key);
+    if (stale !== undefined && (await cache.revalidate(stale)) !== undefined) return answer(ctx.headers, stale, pickEncoding);
+    const found = await find(key, ctx.path);
+    switch (found.kind) {
+      case 'entry':
+        return answer(ctx.headers, found.entry, pickEncoding);
+      case 'redirect':
+        return { status: 301, headers: { location: found.location, 'content-length': 0 }, body: null };
+      case 'deny':
+        throw new HttpError(404, 'NOT_FOUND', 'no such file');
+      case 'missing':
+        if (next !== undefined) return next();
+        throw new HttpError(404, 'NOT_FOUND', 'no such file');
+    }
+  }
+
+  async function find(key: string, requestPath: string): Promise<Found> {
+    const path = checkPath(key);
+    if (path.kind === 'bad') throw new HttpError(400, 'BAD_PATH', 'the path has an invalid percent-encoding or a NUL byte');
+    if (path.kind === 'forbidden') throw new HttpError(403, 'FORBIDDEN_PATH', 'the path leaves the served directory');
+    if (path.dotfile && dotfiles !== 'allow') return dotfiles === 'deny' ? { kind: 'deny' } : { kind: 'missing' };
+
+    let file = path.relative === '' ? root : `${root}/${path.relative}`;
+    let stats = await statOrMissing(file);
+    if (stats === undefined) return { kind: 'missing' };
+    if (stats.isDirectory()) {
+      if (index === false) return { kind: 'missing' };
+      file = `${file}/${index}`;
+      stats = await statOrMissing(file);
+      if (stats === undefined || !stats.isFile()) return { kind: 'missing' };
+      // Relative links in the index page resolve against the directory only when its URL ends in '/'.
+      // Leading slashes collapse to one: '//host/dir' must not become a protocol-relative Location.
+      if (!path.directory) return { kind: 'redirect', location: `${requestPath.replace(/^\/+/, '/')}/` };
+    } else if (!stats.isFile() || path.directory) {
+      return { kind: 'missing' }; // devices, sockets, FIFOs; and 'file.css/'
+    }
+
+    const real = await realPathInside(root, file).catch(missingOr(undefined));
+    if (real === undefined) return { kind: 'missing' }; // a symlink out of the root is, for the client, nothing
+    const known = cache.byReal(real);
+    if (known !== undefined && known.stat.mtimeNs === stats.mtimeNs && known.stat.size === stats.size && known.stat.ino === stats.ino) {
+      if (path.canonical) cache.add(key, known);
+      return { kind: 'entry', entry: known };
+    }
+
+    let pending = loading.get(real);
+    if (pending === undefined) {
+      const type = mime.contentType(basename(file)) || OCTET_STREAM;
+      const control = typeof cacheControl === 'function' ? cacheControl(path.relative === '' ? index || '' : path.relative) : cacheControl;
+      pending = loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed });
+      pending.finally(() => loading.delete(real)).catch(() => {});
+      loading.set(real, pending);
+    }
+    const entry = await pending.catch(missingOr(undefined));
+    if (entry === undefined) return { kind: 'missing' };
+    // Only canonical paths become keys, so '/./a.css', '//a.css', '/%61.css' cannot multiply the keys of one file.
+    if (settings.cached) cache.add(path.canonical ? key : undefined, entry);
+    return { kind: 'entry', entry };
+  }
+
+  return serve;
+}
+
+async function statOrMissing(file: string) {
+  return stat(file, { bigint: true }).catch(missingOr(undefined));
+}
+
+/** A catch handler: "missing" errors become `value`; anything else (EACCES, EIO…) is rethrown as a 403 or a fault. */
+function missingOr<T>(value: T): (err: NodeJS.ErrnoException) => T {
+  return (err) => {
+    if (err.code !== undefined && MISSING.has(err.code)) return value;
+    if (err.code === 'EACCES' || err.code === 'EPERM') throw new HttpError(403, 'FORBIDDEN', 'the file cannot be read');
+    throw err;
+  };
+}
+
+interface ResolvedOptions {
+  readonly root: string;
+  readonly index: string | false;
+  readonly dotfiles: 'deny' | 'ignore' | 'allow';
+  readonly cacheControl: string | ((path: string) => string | undefined) | undefined;
+  readonly compress: boolean;
+  readonly precompressed: boolean;
+  readonly cached: boolean;
+  readonly maxFileSize: number;
+  readonly maxBytes: number;
+  readonly revalidateMs: number;
+}
+
+function resolveOptions(options: ServeStaticOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw new TypeError('serveStatic() needs an options object with a root');
+  const { root, index = 'index.html', dotfiles = 'deny', cacheControl = 'no-cache', hotCache = {}, compress = true, precompressed = true } = options;
+  if (typeof root !== 'string' || root === '') throw new TypeError(`option root must be a directory path, got ${String(root)}`);
+  let realRoot: string;
+  try {
+    realRoot = realpathSync(root);
+  } catch (err) {
+    throw new TypeError(`option root must be an existing directory, got ${root} (${(err as Error).message})`);
+  }
+  if (!statSync(realRoot).isDirectory()) throw new TypeError(`option root must be a directory, got ${root}`);
+  if (index !== false && (typeof index !== 'string' || index === '' || /[/\\\0]/.test(index) || index === '.' || index === '..')) {
+    throw new TypeError(`option index must be a file name or false, got ${String(index)}`);
+  }
+  if (dotfiles !== 'deny' && dotfiles !== 'ignore' && dotfiles !== 'allow') {
+    throw new TypeError(`option dotfiles must be 'deny', 'ignore' or 'allow', got ${String(dotfiles)}`);
+  }
+  if (typeof cacheControl !== 'string' && typeof cacheControl !== 'function') {
+    throw new TypeError(`option cacheControl must be a string or a function, got ${String(cacheControl)}`);
+  }
+  if (typeof cacheControl === 'string' && /[\r\n\0]/.test(cacheControl)) throw new TypeError('option cacheControl must not contain CR, LF or NUL');
+  if (typeof compress !== 'boolean') throw new TypeError(`option compress must be a boolean, got ${String(compress)}`);
+  if (typeof precompressed !== 'boolean') throw new TypeError(`option precompressed must be a boolean, got ${String(precompressed)}`);
+  if (hotCache !== false && (hotCache === null || typeof hotCache !== 'object')) throw new TypeError(`option hotCache must be an object or false, got ${String(hotCache)}`);
+  const { maxFileSize = 64 * 1024, maxBytes = 32 * 1024 * 1024, revalidateMs = 1000 } = hotCache === false ? {} : hotCache;
+  for (const [name, value] of Object.entries({ maxFileSize, maxBytes, revalidateMs })) {
+    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`option hotCache.${name} must be a non-negative integer, got ${String(value)}`);
+  }
+  return {
+    root: realRoot,
+    index,
+    dotfiles,
+    cacheControl: cacheControl === '' ? undefined : cacheControl,
+    compress,
+    precompressed,
+    cached: hotCache !== false,
+    maxFileSize: hotCache === false ? 0 : maxFileSize,
+    maxBytes,
+    revalidateMs,
+  };
+}
