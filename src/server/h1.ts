@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.js';
 import type { Context } from '../context.js';
-import { isFileBody, statusHasNoBody, type Reply } from '../reply.js';
+import { isFileBody, mergeHeaders, statusHasNoBody, type Reply } from '../reply.js';
 
 export interface H1Options {
   /** True for an HTTPS server: cookies get Secure, `ctx.origin` says https. */
@@ -40,11 +40,12 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
     app.done(ctx, 499);
     return;
   }
-  const extra = ctx.responseHeaders;
+  // The Context's extra headers win over the reply's own and Set-Cookie adds up, the same rule as inject().
+  // Only a request that set extra headers pays for the merge.
+  const headers = mergeHeaders(reply.headers, ctx.responseHeaders);
   try {
-    if (extra !== undefined) for (const name in extra) res.setHeader(name, extra[name]!);
     if (closing) res.setHeader('connection', 'close');
-    res.writeHead(reply.status, reply.headers as Record<string, string | number | string[]>);
+    res.writeHead(reply.status, headers as Record<string, string | number | string[]>);
   } catch (err) {
     // A header Node refuses (bad characters from a handler that bypassed ctx.header): nothing was sent yet.
     for (const name of res.getHeaderNames()) res.removeHeader(name);
