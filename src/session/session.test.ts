@@ -1,0 +1,311 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { memoryLogger } from '../../test/logger.js';
+import { createApp, type App } from '../app.js';
+import { inject, type InjectResponse } from '../testing/inject.js';
+import { newSessionId } from './id.js';
+import { MemoryStore } from './memory.js';
+import { sessions, type SessionOptions } from './session.js';
+import type { SessionStore, StoredSession } from './store.js';
+
+/** A MemoryStore that counts what it is asked, and can be told to fail. */
+function countingStore() {
+  const inner = new MemoryStore();
+  const calls = { get: 0, set: 0, update: 0, destroy: 0 };
+  let failing = false;
+  const guard = () => {
+    if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+  };
+  const store: SessionStore = {
+    async get(id) {
+      calls.get++;
+      guard();
+      return inner.get(id);
+    },
+    async set(id, s, ttl) {
+      calls.set++;
+      guard();
+      return inner.set(id, s, ttl);
+    },
+    async update(id, s, ttl) {
+      calls.update++;
+      guard();
+      return inner.update(id, s, ttl);
+    },
+    async destroy(id) {
+      calls.destroy++;
+      guard();
+      return inner.destroy(id);
+    },
+  };
+  return {
+    store,
+    inner,
+    calls,
+    fail(value: boolean) {
+      failing = value;
+    },
+    reset() {
+      for (const key of Object.keys(calls) as (keyof typeof calls)[]) calls[key] = 0;
+    },
+  };
+}
+
+function buildApp(store: SessionStore, options: Partial<SessionOptions> = {}): App {
+  const app = createApp({ log: memoryLogger().log });
+  app.use(sessions({ store, ...options }));
+  app.get('/public', (ctx) => ctx.text('hello'));
+  app.get('/peek', (ctx) => ctx.json({ name: ctx.session.data.name ?? null, isNew: ctx.session.isNew }));
+  app.post('/login', async (ctx) => {
+    await ctx.session.regenerate();
+    ctx.session.data.name = ctx.query.get('name') ?? 'kim';
+    return ctx.json({ id: ctx.session.id });
+  });
+  app.post('/set', (ctx) => {
+    ctx.session.data.name = ctx.query.get('name') ?? 'kim';
+    return ctx.empty();
+  });
+  app.post('/regenerate', async (ctx) => {
+    await ctx.session.regenerate();
+    return ctx.empty();
+  });
+  app.post('/logout', async (ctx) => {
+    await ctx.session.destroy();
+    return ctx.empty();
+  });
+  app.post('/fail', (ctx) => {
+    ctx.session.data.name = 'never saved';
+    throw new Error('handler failed');
+  });
+  return app;
+}
+
+function cookieOf(res: InjectResponse): string {
+  const header = res.headers['set-cookie'];
+  assert.ok(Array.isArray(header) && header.length === 1, `expected one Set-Cookie, got ${JSON.stringify(header)}`);
+  return header[0]!.split(';')[0]!;
+}
+
+test('a visitor without a session cookie costs the store nothing and gets no cookie', async () => {
+  const { store, calls } = countingStore();
+  const app = buildApp(store);
+  for (const url of ['/public', '/peek']) {
+    const res = await inject(app, { url });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['set-cookie'], undefined);
+  }
+  assert.deepEqual(calls, { get: 0, set: 0, update: 0, destroy: 0 });
+});
+
+test('putting data in a new session stores it once and sets an HttpOnly, SameSite=Lax, Path=/ cookie', async () => {
+  const { store, calls } = countingStore();
+  const res = await inject(buildApp(store), { method: 'POST', url: '/set' });
+  assert.equal(res.status, 204);
+  const header = res.headers['set-cookie']![0]!;
+  assert.match(header, /^sid=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; SameSite=Lax$/);
+  assert.deepEqual(calls, { get: 0, set: 1, update: 0, destroy: 0 });
+});
+
+test('the cookie is Secure when the request came over TLS, or when configured', async () => {
+  const auto = await inject(buildApp(countingStore().store), { method: 'POST', url: '/set', secure: true });
+  assert.match(auto.headers['set-cookie']![0]!, /; Secure/);
+  const forced = await inject(buildApp(countingStore().store, { secure: true }), { method: 'POST', url: '/set' });
+  assert.match(forced.headers['set-cookie']![0]!, /; Secure/);
+  const never = await inject(buildApp(countingStore().store, { secure: false }), { method: 'POST', url: '/set', secure: true });
+  assert.doesNotMatch(never.headers['set-cookie']![0]!, /Secure/);
+});
+
+test('cookie name, sameSite, domain and path are configurable', async () => {
+  const app = buildApp(countingStore().store, { cookieName: 'maru.sid', sameSite: 'strict', domain: 'example.com', path: '/app' });
+  const res = await inject(app, { method: 'POST', url: '/set' });
+  assert.match(res.headers['set-cookie']![0]!, /^maru\.sid=[A-Za-z0-9_-]{32}; Domain=example\.com; Path=\/app; HttpOnly; SameSite=Strict$/);
+});
+
+test('the next request sees the session with one store read and no write', async () => {
+  const { store, calls, reset } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  reset();
+  const res = await inject(app, { url: '/peek', headers: { cookie } });
+  assert.deepEqual(res.json(), { name: 'ana', isNew: false });
+  assert.equal(res.headers['set-cookie'], undefined);
+  assert.deepEqual(calls, { get: 1, set: 0, update: 0, destroy: 0 });
+});
+
+test('a changed session is written once, with no new cookie', async () => {
+  const { store, calls, reset } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  reset();
+  const res = await inject(app, { method: 'POST', url: '/set?name=bo', headers: { cookie } });
+  assert.equal(res.headers['set-cookie'], undefined);
+  assert.deepEqual(calls, { get: 1, set: 0, update: 1, destroy: 0 });
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: 'bo', isNew: false });
+});
+
+test('setting a value to what it already was writes nothing', async () => {
+  const { store, calls, reset } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  reset();
+  await inject(app, { method: 'POST', url: '/set?name=ana', headers: { cookie } });
+  assert.equal(calls.update + calls.set, 0);
+});
+
+for (const value of ['x', 'a'.repeat(31), `${'a'.repeat(31)}%`, '../../etc/passwd', `${'a'.repeat(32)}; b`]) {
+  test(`a malformed session cookie (${JSON.stringify(value)}) never reaches the store`, async () => {
+    const { store, calls } = countingStore();
+    const res = await inject(buildApp(store), { url: '/peek', headers: { cookie: `sid=${encodeURIComponent(value)}` } });
+    assert.deepEqual(res.json(), { name: null, isNew: true });
+    assert.equal(calls.get, 0);
+  });
+}
+
+test('an unknown id is no session, and is never adopted: a new session gets a fresh id (no fixation)', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const planted = newSessionId();
+  const peek = await inject(app, { url: '/peek', headers: { cookie: `sid=${planted}` } });
+  assert.deepEqual(peek.json(), { name: null, isNew: true });
+  const res = await inject(app, { method: 'POST', url: '/set', headers: { cookie: `sid=${planted}` } });
+  const cookie = cookieOf(res);
+  assert.notEqual(cookie, `sid=${planted}`);
+  assert.equal(await store.get(planted), undefined);
+});
+
+test('regenerate gives a new id with the same data, and the old id stops working', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const old = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  const fresh = cookieOf(await inject(app, { method: 'POST', url: '/regenerate', headers: { cookie: old } }));
+  assert.notEqual(fresh, old);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: fresh } })).json(), { name: 'ana', isNew: false });
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: old } })).json(), { name: null, isNew: true });
+});
+
+test('login (regenerate, then data) on a visitor without a session creates one session', async () => {
+  const { store, calls } = countingStore();
+  const res = await inject(buildApp(store), { method: 'POST', url: '/login?name=kim' });
+  const { id } = res.json<{ id: string }>();
+  assert.equal(cookieOf(res), `sid=${id}`);
+  assert.deepEqual(calls, { get: 0, set: 1, update: 0, destroy: 0 });
+});
+
+test('destroy deletes the record and clears the cookie', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  const id = cookie.slice('sid='.length);
+  const res = await inject(app, { method: 'POST', url: '/logout', headers: { cookie } });
+  assert.match(res.headers['set-cookie']![0]!, /^sid=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/);
+  assert.equal(await store.get(id), undefined);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
+});
+
+test('a session idle for longer than idleTimeout is gone', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store, { idleTimeout: 80, absoluteTimeout: 10_000 });
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  await sleep(150);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
+});
+
+test('the absolute timeout is enforced from createdAt even when the store still has the record', async () => {
+  const { store, inner } = countingStore();
+  const app = buildApp(store, { idleTimeout: 60_000, absoluteTimeout: 3_600_000 });
+  const id = newSessionId();
+  const now = Date.now();
+  await inner.set(id, { data: { name: 'old' }, createdAt: now - 3_600_001, touchedAt: now }, 60_000);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${id}` } })).json(), { name: null, isNew: true });
+  await sleep(5);
+  assert.equal(await inner.get(id), undefined);
+});
+
+test('activity refreshes the idle timeout lazily: only once a tenth of it has passed', async () => {
+  const { store, calls, reset } = countingStore();
+  const app = buildApp(store, { idleTimeout: 1000 });
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set' }));
+  reset();
+  await inject(app, { url: '/peek', headers: { cookie } });
+  assert.equal(calls.update, 0);
+  await sleep(120);
+  await inject(app, { url: '/peek', headers: { cookie } });
+  assert.equal(calls.update, 1);
+  await inject(app, { url: '/peek', headers: { cookie } });
+  assert.equal(calls.update, 1);
+});
+
+test('a session kept active by reads outlives idleTimeout when rolling, and not when rolling is off', async () => {
+  for (const rolling of [true, false]) {
+    const app = buildApp(countingStore().store, { idleTimeout: 200, rolling });
+    const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+    for (let i = 0; i < 5; i++) {
+      await sleep(60);
+      await inject(app, { url: '/peek', headers: { cookie } });
+    }
+    const name = (await inject(app, { url: '/peek', headers: { cookie } })).json<{ name: string | null }>().name;
+    assert.equal(name, rolling ? 'ana' : null, `rolling: ${rolling}`);
+  }
+});
+
+test('a handler that throws saves nothing', async () => {
+  const { store, calls } = countingStore();
+  const res = await inject(buildApp(store), { method: 'POST', url: '/fail' });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers['set-cookie'], undefined);
+  assert.equal(calls.set, 0);
+});
+
+test('when the store fails, a request that uses the session gets 503 with Retry-After; others still work', async () => {
+  const { store, fail } = countingStore();
+  const app = buildApp(store, { retryAfter: 3 });
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  fail(true);
+  const down = await inject(app, { url: '/peek', headers: { cookie } });
+  assert.equal(down.status, 503);
+  assert.equal(down.headers['retry-after'], '3');
+  assert.equal(down.json<{ error: { code: string; message: string } }>().error.code, 'SESSION_STORE_UNAVAILABLE');
+  assert.match(down.json<{ error: { message: string } }>().error.message, /session store/);
+  assert.equal((await inject(app, { url: '/public', headers: { cookie } })).status, 200);
+  const login = await inject(app, { method: 'POST', url: '/set' });
+  assert.equal(login.status, 503);
+  assert.equal(login.headers['set-cookie'], undefined);
+  fail(false);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: 'ana', isNew: false });
+});
+
+test('a failed idle refresh does not fail the request', async () => {
+  const counting = countingStore();
+  const app = buildApp(counting.store, { idleTimeout: 100 });
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  await sleep(20);
+  const failingUpdate: SessionStore = { ...counting.store, update: async () => Promise.reject(new Error('down')) };
+  const res = await inject(buildApp(failingUpdate, { idleTimeout: 100 }), { url: '/peek', headers: { cookie } });
+  assert.equal(res.status, 200);
+});
+
+const bad: [string, Partial<SessionOptions>, RegExp][] = [
+  ['no store', { store: undefined as unknown as SessionStore }, /option store must be a SessionStore/],
+  ['an idleTimeout of 0', { idleTimeout: 0 }, /option idleTimeout must be a positive integer, got 0/],
+  ['an absoluteTimeout shorter than idleTimeout', { idleTimeout: 2000, absoluteTimeout: 1000 }, /option absoluteTimeout \(1000\) must not be shorter than idleTimeout/],
+  ['a sameSite that is not a SameSite value', { sameSite: 'loose' as 'lax' }, /option sameSite must be/],
+  ["sameSite 'none' without secure: true", { sameSite: 'none' }, /option sameSite 'none' needs secure: true/],
+  ['a cookie name with a space', { cookieName: 'my sid' }, /cookieName/],
+  ['a rolling that is not a boolean', { rolling: 'yes' as unknown as boolean }, /option rolling must be a boolean/],
+];
+
+for (const [what, options, message] of bad) {
+  test(`sessions() throws a TypeError at set-up for ${what}`, () => {
+    assert.throws(() => sessions({ store: new MemoryStore(), ...options }), (err: unknown) => err instanceof TypeError && message.test(err.message));
+  });
+}
+
+test('ctx.session keeps typed data: a record read back equals what was stored', async () => {
+  const { store, inner } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=Zoë' }));
+  const stored = (await inner.get(cookie.slice(4))) as StoredSession;
+  assert.deepEqual(stored.data, { name: 'Zoë' });
+  assert.ok(stored.createdAt <= Date.now() && stored.createdAt === stored.touchedAt);
+});
