@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { probe } from './probe.js';
+
+export interface ServerProcess {
+  readonly pid: number;
+  /** Resolves to the answer's status once the server answers `readyPath` (any status), rejects after `timeoutMs`. */
+  ready(readyPath: string, timeoutMs?: number): Promise<number>;
+  /** Resident set size now, in bytes (from /proc). */
+  rss(): Promise<number | undefined>;
+  /** SIGTERM, then SIGKILL when it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+  /** The last lines the server wrote to stderr, to explain a failure. */
+  stderrTail(): string;
+}
+
+/**
+ * Starts a server pinned to one core (`taskset -c <core> …`; taskset execs, so the pid is the server's own) with
+ * PORT in its environment. Its stdout goes to /dev/null, so a server that logs pays for writing, not for a pipe
+ * the runner would have to drain.
+ *
+ * @example
+ * const server = startServer(['node', 'dist/bench/servers/maru.js'], { port: 8080, core: 0 });
+ * await server.ready('/hello');
+ */
+export function startServer(argv: readonly string[], { port, core, env = {}, cwd }: { port: number; core: number; env?: Readonly<Record<string, string>>; cwd?: string }): ServerProcess {
+  if (argv.length === 0) throw new TypeError('a contender command needs at least one argument');
+  const child: ChildProcess = spawn('taskset', ['-c', String(core), ...argv], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...(cwd === undefined ? {} : { cwd }),
+  });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4000);
+  });
+  let exit: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exit = signal === null ? `exited with code ${code}` : `was killed by ${signal}`;
+      resolve();
+    });
+    child.once('error', (err) => {
+      exit = `could not start: ${err.message}`;
+      resolve();
+    });
+  });
+  const base = `http://127.0.0.1:${port}`;
+
+  return {
+    pid: child.pid ?? -1,
+    async ready(readyPath, timeoutMs = 10_000) {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        if (exit !== undefined) throw new Error(`server ${exit} before answering`);
+        try {
+          return (await probe(base + readyPath, { timeoutMs: 1000 })).status;
+        } catch (err) {
+          if (performance.now() > deadline) throw new Error(`server did not answer ${readyPath} within ${timeoutMs} ms (${(err as Error).message})`);
+        }
+        await sleep(20);
+      }
+    },
+    async rss() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+      const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+      return kb === null ? undefined : Number(kb[1]) * 1024;
+    },
+    async stop(graceMs = 3000) {
+      if (exit !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    stderrTail: () => stderr.trim().split('\n').slice(-8).join('\n'),
+  };
+}
