@@ -1,5 +1,6 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, describe } from 'node:test';
+import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { userRepositoryContract, type UserRepositoryFixture } from '../../test/contracts/user-repository.js';
 import { DATABASE_URL, serviceSkip } from '../../test/services.js';
@@ -31,4 +32,14 @@ async function postgresFixture(): Promise<UserRepositoryFixture> {
 
 describe('PostgresUserRepository', { skip }, () => {
   userRepositoryContract(postgresFixture);
+});
+
+describe('PostgresUserRepository set-up', () => {
+  test('throws a TypeError naming the option for a bad URL, schema or pool size', async () => {
+    await assert.rejects(PostgresUserRepository.open({ pg, connectionString: 'mysql://x' }), /option connectionString/);
+    for (const schema of ['', 'Upper', 'a;DROP', 'a"b', '1abc', 'x'.repeat(64)]) {
+      await assert.rejects(PostgresUserRepository.open({ pg, connectionString: DATABASE_URL, schema }), /option schema/, schema);
+    }
+    await assert.rejects(PostgresUserRepository.open({ pg, connectionString: DATABASE_URL, maxConnections: 0 }), /option maxConnections/);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'node:test';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { userRepositoryContract, type UserRepositoryFixture } from '../../test/contracts/user-repository.js';
 import { migrateSqlite } from './migrations/sqlite.js';
@@ -28,4 +28,24 @@ async function sqliteFixture(): Promise<UserRepositoryFixture> {
 
 describe('SqliteUserRepository', () => {
   userRepositoryContract(sqliteFixture);
+});
+
+describe('SqliteUserRepository set-up', () => {
+  test('puts maru.db in WAL mode', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'maru-users-'));
+    try {
+      await new SqliteUserRepository({ dataDir: root }).close();
+      const db = new Database(join(root, 'maru.db'), { readonly: true });
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+      db.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test('throws a TypeError naming the option for a bad dataDir or busyTimeoutMs', () => {
+    assert.throws(() => new SqliteUserRepository({ dataDir: '' }), /option dataDir/);
+    assert.throws(() => new SqliteUserRepository({ dataDir: 42 as unknown as string }), /option dataDir/);
+    assert.throws(() => new SqliteUserRepository({ dataDir: tmpdir(), busyTimeoutMs: -1 }), /option busyTimeoutMs/);
+  });
 });
