@@ -1,0 +1,148 @@
+// Sessions over real sockets, the same flow against every store: login sets a cookie, the next request sees the
+// session, regenerate moves it to a new id, logout ends it, and so does the idle timeout.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApp, MemoryStore, RedisStore, sessions, SqliteStore, type SessionStore } from '../../src/index.js';
+import { memoryLogger } from '../logger.js';
+import { serve, type TestServer } from '../server.js';
+import { REDIS_URL, serviceSkip } from '../services.js';
+
+declare module '../../src/session/store.js' {
+  interface SessionData {
+    name: string;
+    visits: number;
+  }
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'maru-session-flow-'));
+after(() => rm(dir, { recursive: true, force: true }));
+const redisSkip = await serviceSkip('redis');
+
+const stores: [string, () => SessionStore, string | false][] = [
+  ['MemoryStore', () => new MemoryStore(), false],
+  ['SqliteStore', () => new SqliteStore({ database: join(dir, 'sessions.db') }), false],
+  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: `maru-test:flow:${randomBytes(6).toString('hex')}:` }), redisSkip],
+];
+
+/** The `sid=value` of the one session Set-Cookie of a response. */
+function sessionCookie(res: Response): string {
+  const cookies = res.headers.getSetCookie().filter((c) => c.startsWith('sid='));
+  assert.equal(cookies.length, 1, `expected one session Set-Cookie, got ${JSON.stringify(cookies)}`);
+  return cookies[0]!.split(';')[0]!;
+}
+
+for (const [name, makeStore, skip] of stores) {
+  describe(`sessions over HTTP/1.1 with ${name}`, { skip }, () => {
+    let server: TestServer;
+    let store: SessionStore;
+    const me = (cookie?: string) => fetch(`${server.url}/me`, cookie === undefined ? {} : { headers: { cookie } });
+    const post = (path: string, cookie?: string) => fetch(`${server.url}${path}`, { method: 'POST', redirect: 'manual', ...(cookie === undefined ? {} : { headers: { cookie } }) });
+
+    before(async () => {
+      store = makeStore();
+      const app = createApp({ log: memoryLogger().log });
+      app.use(sessions({ store, idleTimeout: 400, absoluteTimeout: 60_000 }));
+      app.get('/me', (ctx) => {
+        const { name: who } = ctx.session.data;
+        return who === undefined ? ctx.json({ error: 'not logged in' }, 401) : ctx.json({ name: who, visits: ctx.session.data.visits });
+      });
+      app.post('/login', async (ctx) => {
+        await ctx.session.regenerate();
+        ctx.session.data.name = ctx.query.get('name') ?? 'kim';
+        ctx.session.data.visits = 0;
+        ctx.setCookie('theme', 'dark', { path: '/' });
+        return ctx.redirect('/me', 303);
+      });
+      app.post('/visit', (ctx) => {
+        ctx.session.data.visits = (ctx.session.data.visits ?? 0) + 1;
+        return ctx.empty();
+      });
+      app.post('/regenerate', async (ctx) => {
+        await ctx.session.regenerate();
+        return ctx.empty();
+      });
+      app.post('/logout', async (ctx) => {
+        await ctx.session.destroy();
+        return ctx.empty();
+      });
+      server = await serve(app);
+    });
+    after(async () => {
+      await server?.close();
+      await store?.close?.();
+    });
+
+    test('an anonymous visitor gets 401 and no cookie', async () => {
+      const res = await me();
+      assert.equal(res.status, 401);
+      assert.deepEqual(res.headers.getSetCookie(), []);
+    });
+
+    test('login sets the session cookie beside the app’s own, and the next request sees the session', async () => {
+      const res = await post('/login?name=ana');
+      assert.equal(res.status, 303);
+      const cookies = res.headers.getSetCookie();
+      assert.equal(cookies.length, 2);
+      assert.equal(cookies[0], 'theme=dark; Path=/');
+      assert.match(cookies[1]!, /^sid=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; SameSite=Lax$/);
+      const cookie = cookies[1]!.split(';')[0]!;
+      const next = await me(cookie);
+      assert.deepEqual(await next.json(), { name: 'ana', visits: 0 });
+      assert.deepEqual(next.headers.getSetCookie(), []);
+    });
+
+    test('changes are kept from one request to the next', async () => {
+      const cookie = sessionCookie(await post('/login'));
+      await post('/visit', cookie);
+      await post('/visit', cookie);
+      assert.deepEqual(await (await me(cookie)).json(), { name: 'kim', visits: 2 });
+    });
+
+    test('regenerate changes the id, keeps the data, and the old id stops working', async () => {
+      const old = sessionCookie(await post('/login?name=bo'));
+      const fresh = sessionCookie(await post('/regenerate', old));
+      assert.notEqual(fresh, old);
+      assert.deepEqual(await (await me(fresh)).json(), { name: 'bo', visits: 0 });
+      assert.equal((await me(old)).status, 401);
+    });
+
+    test('logging in again from an existing session ends the old id (no fixation)', async () => {
+      const first = sessionCookie(await post('/login?name=cy'));
+      const second = sessionCookie(await post('/login?name=cy', first));
+      assert.notEqual(second, first);
+      assert.equal((await me(first)).status, 401);
+      assert.equal((await me(second)).status, 200);
+    });
+
+    test('logout ends the session and clears the cookie', async () => {
+      const cookie = sessionCookie(await post('/login'));
+      const res = await post('/logout', cookie);
+      assert.match(res.headers.getSetCookie()[0]!, /^sid=; Max-Age=0;/);
+      assert.equal((await me(cookie)).status, 401);
+    });
+
+    test('a session idle past idleTimeout has ended', async () => {
+      const cookie = sessionCookie(await post('/login'));
+      await sleep(550);
+      assert.equal((await me(cookie)).status, 401);
+    });
+
+    test('a session in use outlives idleTimeout', async () => {
+      const cookie = sessionCookie(await post('/login'));
+      for (let i = 0; i < 6; i++) {
+        await sleep(100);
+        assert.equal((await me(cookie)).status, 200);
+      }
+    });
+
+    test('a forged id is no session', async () => {
+      assert.equal((await me(`sid=${randomBytes(24).toString('base64url')}`)).status, 401);
+      assert.equal((await me('sid=%00%0d%0a')).status, 401);
+    });
+  });
+}
