@@ -25,14 +25,29 @@ export type WriteConflict = { readonly ok: false; readonly reason: 'name-taken' 
  * Where members live. Implementations: SQLite (the default, `./data/maru.db`) and PostgreSQL (`DATABASE_URL`), both
  * run against one contract suite (test/contracts/user-repository.ts). Names are unique; ids are UUIDs generated
  * by the repository (never from the clock). List order is stable: by creation time, then id.
+ *
+ * Names are stored as given (validate them first: app/users/validate.ts trims and NFC-normalises), but uniqueness
+ * and findByName compare a folded key — NFKC, lower case (app/users/name-key.ts) — so "Alice", "alice" and
+ * full-width "ａｌｉｃｅ" are one member. Ids that are not lower-case UUIDs are simply not found.
+ *
+ * @example
+ * const users = await openUserRepository({ dataDir: './data' });
+ * const result = await users.create({ name: '홍길동', passwordHash: await hashPassword(password) });
+ * if (!result.ok) throw new HttpError(409, 'NAME_TAKEN', 'that name is taken');
  */
 export interface UserRepository {
   create(input: { name: string; passwordHash: string }): Promise<{ readonly ok: true; readonly user: User } | WriteConflict>;
   findById(id: string): Promise<UserRecord | undefined>;
   findByName(name: string): Promise<UserRecord | undefined>;
-  /** `limit` from 1 to 100. A malformed cursor throws a RangeError (the API answers 400). */
+  /**
+   * `limit` is an integer from 1 to 100; anything else, or a malformed cursor, throws a RangeError (the API answers
+   * 400). Keyset pagination: members added after a cursor was issued appear on later pages, none repeat.
+   */
   list(options: { limit: number; cursor?: string }): Promise<UserPage>;
-  /** Undefined when there is no such user. */
+  /**
+   * Undefined when there is no such user. Either change may be left out; with neither, the member is returned as is.
+   * `updatedAt` moves on every write, a password change included.
+   */
   update(
     id: string,
     changes: { name?: string; passwordHash?: string },
