@@ -19,3 +19,4 @@ export { listen, type ListenOptions, type Listening } from './server/listen.js';
 export { onShutdownSignals } from './server/shutdown.js';
 export { inject, type InjectRequest, type InjectResponse } from './testing/inject.js';
 export { sameOrigin, type SameOriginOptions } from './security/same-origin.js';
+export { serveStatic, type HotCacheSettings, type ServeStaticOptions, type StaticHandler } from './static/serve.js';

@@ -49,7 +49,7 @@ export function parseRange(header: string | undefined, size: number): RangeResul
       continue;
     }
     const start = Number(first);
-    const end = last === '' ? size - 1 : Number(last);
+    const end = last === '' ? Infinity : Number(last);
     if (end < start) return WHOLE; // §14.1.1: last-pos < first-pos makes the whole header invalid
     if (start >= size) continue; // unsatisfiable on its own; others may still be satisfiable
     ranges.push({ start, end: Math.min(end, size - 1) });
