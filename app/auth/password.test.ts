@@ -73,14 +73,14 @@ test('verifyAgainstDummy answers false and takes about as long as a real verific
   };
   const real: number[] = [];
   const dummy: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     real.push(await time(() => verifyPassword('wrong password', stored)));
     dummy.push(await time(() => verifyAgainstDummy('wrong password')));
   }
   assert.equal(await verifyAgainstDummy('password1'), false);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-  const ratio = median(dummy) / median(real);
-  assert.ok(ratio > 0.5 && ratio < 2, `dummy ${median(dummy).toFixed(1)} ms vs real ${median(real).toFixed(1)} ms`);
+  // The fastest of interleaved runs estimates the intrinsic cost; slower runs only measure a busy machine.
+  const ratio = Math.min(...dummy) / Math.min(...real);
+  assert.ok(ratio > 0.5 && ratio < 2, `dummy ${Math.min(...dummy).toFixed(1)} ms vs real ${Math.min(...real).toFixed(1)} ms`);
 });
 
 test('needsRehash is false for a current hash and true for other parameters or garbage', async () => {
