@@ -26,3 +26,23 @@ test('refuses an unknown level at start-up, naming the allowed ones', () => {
   assert.throws(() => createLogger({ level: 'verbose', pretty: false }), /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got verbose/);
   assert.throws(() => createLogger({ level: 'INFO', pretty: false }), TypeError);
 });
+
+test('writes a line to a non-terminal stdout promptly, without waiting for more lines or for exit', async () => {
+  const { spawn } = await import('node:child_process');
+  const script = `import { createLogger } from ${JSON.stringify(new URL('./log.ts', import.meta.url).href)};
+createLogger({ level: 'info', pretty: false }).info('started');
+setTimeout(() => {}, 5000);`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no log line within 3 s of start')), 3000);
+      child.stdout.once('data', (chunk: Buffer) => {
+        clearTimeout(timer);
+        resolve(chunk.toString());
+      });
+    });
+    assert.match(line, /"msg":"started"/);
+  } finally {
+    child.kill();
+  }
+});
