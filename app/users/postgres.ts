@@ -16,15 +16,19 @@ export interface PostgresUserRepositoryOptions {
   readonly maxConnections?: number;
 }
 
-interface Row {
+interface UserRow {
   id: string;
   name: string;
-  password_hash: string;
   created_at: Date;
   updated_at: Date;
 }
 
+interface Row extends UserRow {
+  password_hash: string;
+}
+
 const COLUMNS = 'id, name, password_hash, created_at, updated_at';
+const USER_COLUMNS = 'id, name, created_at, updated_at'; // list() never reads password hashes
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const UNIQUE_VIOLATION = '23505'; // PostgreSQL Appendix A, class 23: integrity constraint violation
 
@@ -101,9 +105,9 @@ export class PostgresUserRepository implements UserRepository {
     // One row past the page says whether there is a next one. The row comparison seeks the (created_at, id) index.
     const { rows } =
       after === undefined
-        ? await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users ORDER BY created_at, id LIMIT $1`, [limit + 1])
-        : await this.#pool.query<Row>(
-            `SELECT ${COLUMNS} FROM users WHERE (created_at, id) > ($1::timestamptz, $2::uuid)
+        ? await this.#pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, id LIMIT $1`, [limit + 1])
+        : await this.#pool.query<UserRow>(
+            `SELECT ${USER_COLUMNS} FROM users WHERE (created_at, id) > ($1::timestamptz, $2::uuid)
              ORDER BY created_at, id LIMIT $3`,
             [after.createdAt, after.id, limit + 1],
           );
@@ -154,7 +158,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 // Built field by field, so the password hash can never ride along into a User.
-function toUser(row: Row): User {
+function toUser(row: UserRow): User {
   return { id: row.id, name: row.name, createdAt: row.created_at.toISOString(), updatedAt: row.updated_at.toISOString() };
 }
 
