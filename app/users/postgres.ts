@@ -95,6 +95,8 @@ export class PostgresUserRepository implements UserRepository {
   }
 
   async findByName(name: string): Promise<UserRecord | undefined> {
+    // PostgreSQL text cannot hold NUL (the query would fail), so no stored name has one.
+    if (name.includes('\u0000')) return undefined;
     const { rows } = await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE name_key = $1`, [nameKey(name)]);
     return rows[0] && toRecord(rows[0]);
   }
