@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createApp, type App } from '../../src/index.js';
+import { raw, request, statusOf } from '../core/client.js';
+import { memoryLogger } from '../logger.js';
+import { serve, type TestServer } from '../server.js';
+
+/**
+ * Bad input must get a clear 4xx, change nothing and leave the server serving. Each case runs over a real
+ * socket (raw bytes where node:http would refuse to send them) against an app with state to protect.
+ */
+describe('hostile input against the core', () => {
+  const logger = memoryLogger();
+  const items = new Map<string, unknown>();
+  let server: TestServer;
+
+  function buildApp(): App {
+    const app = createApp({ log: logger.log, bodyLimit: 1024 });
+    app.get('/', (ctx) => ctx.html('<h1>maru</h1>'));
+    app.get('/hello', (ctx) => ctx.text('Hello Node!'));
+    app.get('/healthz', (ctx) => ctx.json({ status: 'ok' }));
+    app.get('/items/:id', (ctx) => (items.has(ctx.params.id!) ? ctx.json(items.get(ctx.params.id!)) : ctx.json({ error: 'none' }, 404)));
+    app.post('/items', async (ctx) => {
+      const data = await ctx.body.json();
+      const id = String(items.size + 1);
+      items.set(id, data);
+      return ctx.json({ id }, 201);
+    });
+    app.put('/items/:id', async (ctx) => {
+      const form = await ctx.body.form();
+      items.set(ctx.params.id!, { ...form });
+      return ctx.empty();
+    });
+    return app;
+  }
+
+  before(async () => {
+    server = await serve(buildApp(), { headersTimeout: 300, requestTimeout: 600 });
+  });
+  after(() => server.close());
+
+  const post = (path: string, body: string, type = 'application/json', extra = '') =>
+    `POST ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+  const get = (target: string, method = 'GET', extra = '') => `${method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n${extra}\r\n`;
+
+  const cases: [name: string, bytes: string, status: number][] = [
+    ['malformed JSON', post('/items', '{"name":"x",'), 400],
+    ['JSON that is only whitespace', post('/items', '   '), 400],
+    ['a body over the limit with Content-Length', post('/items', `{"a":"${'x'.repeat(2000)}"}`), 413],
+    ['a body over the limit without Content-Length (chunked)', `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n${'x'.repeat(1024)}\r\n400\r\n${'x'.repeat(1024)}\r\n0\r\n\r\n`, 413],
+    ['a Content-Length that lies short', post('/items', '{"a":1}').replace('Content-Length: 7', 'Content-Length: 3'), 400],
+    ['JSON sent as text/plain', post('/items', '{"a":1}', 'text/plain'), 415],
+    ['JSON without a Content-Type', post('/items', '{"a":1}').replace('Content-Type: application/json\r\n', ''), 415],
+    ['JSON in UTF-16', post('/items', '{"a":1}', 'application/json; charset=utf-16'), 415],
+    ['a form sent as JSON', `PUT /items/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 3\r\n\r\na=1`, 415],
+    ['an invalid percent-encoding in a path parameter', get('/items/%E0%A4%A'), 400],
+    ['a stray percent sign in a path parameter', get('/items/%'), 400],
+    ['an invalid percent-encoding in a static path', get('/hello%ZZ'), 404],
+    ['a very long URL', get(`/items/${'a'.repeat(20_000)}`), 431],
+    ['a very long query string', get(`/hello?${'q=1&'.repeat(5000)}`), 431],
+    ['too many header bytes', get('/hello', 'GET', `X-Pad: ${'y'.repeat(100)}\r\n`.repeat(200)), 431],
+    ['an unknown method', get('/hello', 'FOO'), 400],
+    ['a known method no route takes', get('/hello', 'PROPFIND'), 405],
+    ['DELETE on a read-only route', get('/items/1', 'DELETE'), 405],
+    ['both Content-Length and Transfer-Encoding', `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{"a":1}\r\n0\r\n\r\n`, 400],
+    ['two different Content-Lengths', `POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\nContent-Length: 8\r\n\r\n{"a":1}`, 400],
+    ['a negative Content-Length', post('/items', '{"a":1}').replace('Content-Length: 7', 'Content-Length: -7'), 400],
+    ['no Host header', 'GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n', 400],
+    ['a NUL byte in the path', get('/hel\u0000lo'), 400],
+    ['a space in the path', get('/hel lo'), 400],
+    ['an asterisk request-target', get('*'), 404],
+    ['an absolute-form request-target to another host', get('http://evil.example/hello'), 404],
+    ['a path that climbs above the root', get('/../../etc/passwd'), 404],
+    ['a header with a bare CR', get('/hello', 'GET', 'X-A: a\rb\r\n'), 400],
+  ];
+
+  for (const [name, bytes, status] of cases) {
+    test(`answers ${status} to ${name}, changes nothing and keeps serving`, async () => {
+      const before = JSON.stringify([...items]);
+      const res = await raw(server.port, bytes);
+      assert.equal(statusOf(res.text), status, res.text.slice(0, 300));
+      if (status !== 400 && status !== 431) assert.match(res.text, /content-type: application\/json; charset=utf-8/i, 'a JSON error body');
+      assert.equal(JSON.stringify([...items]), before, 'nothing changed');
+      const next = await request(`${server.url}/hello`);
+      assert.equal(next.status, 200);
+      assert.equal(next.body, 'Hello Node!');
+    });
+  }
+
+  test('accepts JSON with __proto__ keys but keeps them out of the data and out of every prototype', async () => {
+    const res = await request(`${server.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"a","__proto__":{"admin":true},"n":{"constructor":{"prototype":{"admin":true}},"\\u005f_proto__":{"admin":true}}}',
+    });
+    assert.equal(res.status, 201);
+    const { id } = JSON.parse(res.body) as { id: string };
+    const stored = await request(`${server.url}/items/${id}`);
+    assert.deepEqual(JSON.parse(stored.body), { name: 'a', n: {} });
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+    assert.equal(Object.getPrototypeOf(items.get(id)), Object.prototype);
+  });
+
+  test('accepts a form with __proto__ keys but keeps them out of the data', async () => {
+    const res = await request(`${server.url}/items/f`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '__proto__[admin]=1&__proto__=x&constructor=y&name=ok',
+    });
+    assert.equal(res.status, 204);
+    assert.deepEqual(items.get('f'), { '__proto__[admin]': '1', name: 'ok' });
+    assert.equal(({} as Record<string, unknown>).admin, undefined);
+  });
+
+  test('cuts a client that never finishes its request head, and keeps serving', async () => {
+    const res = await raw(server.port, 'GET /hello HTTP/1.1\r\nHost: x\r\nX-Slow: ', 5000);
+    assert.equal(res.closed, true);
+    assert.ok(res.ms < 3000, `cut after ${res.ms} ms`);
+    assert.equal((await request(`${server.url}/hello`)).status, 200);
+  });
+
+  test('never answers a hostile request with a 5xx', () => {
+    const statuses = logger.lines().filter((line) => line.msg === 'request').map((line) => line.status as number);
+    assert.ok(statuses.length > 0);
+    assert.deepEqual(statuses.filter((s) => s >= 500), []);
+  });
+
+  const routes: [path: string, allow: string, head: number][] = [
+    ['/', 'GET, HEAD, OPTIONS', 200],
+    ['/hello', 'GET, HEAD, OPTIONS', 200],
+    ['/healthz', 'GET, HEAD, OPTIONS', 200],
+    ['/items/1', 'GET, HEAD, OPTIONS, PUT', 200],
+    ['/items', 'OPTIONS, POST', 405],
+  ];
+  for (const [path, allow, headStatus] of routes) {
+    test(`answers HEAD ${path} with ${headStatus} and no body`, async () => {
+      const res = await raw(server.port, get(path, 'HEAD'));
+      assert.equal(statusOf(res.text), headStatus);
+      assert.ok(res.text.endsWith('\r\n\r\n'), 'no body');
+      if (headStatus === 405) assert.match(res.text, new RegExp(`allow: ${allow}\r\n`, 'i'));
+    });
+    test(`answers OPTIONS ${path} with 204 and Allow: ${allow}`, async () => {
+      const res = await raw(server.port, get(path, 'OPTIONS'));
+      assert.equal(statusOf(res.text), 204);
+      assert.match(res.text, new RegExp(`allow: ${allow}\r\n`, 'i'));
+      assert.ok(res.text.endsWith('\r\n\r\n'), 'no body');
+    });
+  }
+});
