@@ -30,7 +30,8 @@ function methodLines(results: readonly ScenarioResult[]): string[] {
   const m = first.method;
   return [
     `- Each server runs alone, pinned with \`taskset -c ${m.serverCore}\`; \`wrk -t${m.threads} -c${m.connections} --latency\` runs pinned to core ${m.wrkCore}, against 127.0.0.1.`,
-    `- Per target: a ${m.warmupSeconds} s warm-up run, then a ${m.seconds} s measured run. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
+    `- Per target: a ${m.warmupSeconds} s warm-up run, then a ${m.seconds} s measured run${(m.rounds ?? 1) > 1 ? `; ${m.rounds} rounds through all contenders, interleaved, the best round counts (other work can only slow a run down)` : ''}. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
+    `- Before each target the runner waits (up to ${m.quietWaitSeconds ?? 30} s) for the machine to be quiet (≤ 10 % CPU busy over 0.5 s); a run that started on a busier machine says so in its errors column.`,
     '- Ratios are requests/s over the baseline of the same scenario, from the same run. RSS is the server\'s resident memory after its last run.',
     '- Servers log nothing unless their name says so (`maru (access log on)` writes one pino JSON line per request to /dev/null).',
     ...results.map((r) => `- \`${r.id}\`: ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), Node ${r.machine.node}, wrk ${r.machine.wrk}, ${r.machine.kernel}.`),
@@ -46,25 +47,28 @@ export function renderScenario(result: ScenarioResult): string[] {
 
   for (const target of result.targets) {
     lines.push(`### ${target.name}`, '');
-    const header = ['contender', 'requests/s', `× ${result.baseline}`, 'p99 latency', ...(target.throughput ? ['transfer/s'] : []), 'errors', 'RSS'];
+    const rounds = result.method.rounds > 1;
+    const header = ['contender', 'requests/s', `× ${result.baseline}`, 'p99 latency', ...(target.throughput ? ['transfer/s'] : []), ...(rounds ? ['each round, r/s'] : []), 'errors', 'RSS'];
     const rows: string[][] = [];
     for (const contender of result.contenders) {
       const cell = contender.cells[target.name];
       const rss = contender.rssAfter === undefined ? '' : `${(contender.rssAfter / 2 ** 20).toFixed(0)} MB`;
       if (cell === undefined || cell.kind !== 'measured') {
         const shown = contender.failure !== undefined ? 'FAILED' : cell?.kind === 'failed' ? `FAILED: ${oneLine(cell.reason)}` : '—';
-        rows.push([contender.name, shown, '', '', ...(target.throughput ? [''] : []), '', rss]);
+        rows.push([contender.name, shown, '', '', ...(target.throughput ? [''] : []), ...(rounds ? [''] : []), '', rss]);
         continue;
       }
       const w = cell.wrk;
       const ratio = ratioOf(result, contender.name, target.name);
-      const errors = w.non2xx + w.socketErrors === 0 ? '0' : `${w.non2xx} ≥400, ${w.socketErrors} socket`;
+      const busy = cell.busyBefore !== undefined && cell.busyBefore > 0.1 ? ` · machine ${Math.round(cell.busyBefore * 100)}% busy before` : '';
+      const errors = (w.non2xx + w.socketErrors === 0 ? '0' : `${w.non2xx} ≥400, ${w.socketErrors} socket`) + busy;
       rows.push([
         contender.name,
         Math.round(w.requestsPerSec).toLocaleString('en-US'),
         ratio === undefined ? '' : `${ratio.toFixed(2)}×`,
         `${w.p99Ms.toFixed(2)} ms`,
         ...(target.throughput ? [`${(w.transferPerSec / 2 ** 20).toFixed(1)} MB/s`] : []),
+        ...(rounds ? [(cell.samples ?? [w.requestsPerSec]).map((n) => Math.round(n).toLocaleString('en-US')).join(' · ')] : []),
         errors,
         rss,
       ]);

@@ -9,6 +9,10 @@ export interface Method {
   readonly connections: number;
   readonly warmupSeconds: number;
   readonly seconds: number;
+  /** Each contender is measured this many times, interleaved; the best round counts. */
+  readonly rounds: number;
+  /** How long to wait for a quiet machine before each target, seconds. */
+  readonly quietWaitSeconds: number;
 }
 
 export interface Machine {
@@ -21,7 +25,14 @@ export interface Machine {
 
 /** One contender on one target: measured, skipped (the contender cannot serve it) or failed. */
 export type Cell =
-  | { readonly kind: 'measured'; readonly wrk: WrkResult }
+  | {
+      readonly kind: 'measured';
+      readonly wrk: WrkResult;
+      /** Share of the machine's CPU busy just before the run (0..1): high means other work shared the cores. */
+      readonly busyBefore?: number;
+      /** Requests/s of every round when there were several; `wrk` is the best of them. */
+      readonly samples?: readonly number[];
+    }
   | { readonly kind: 'skipped' }
   | { readonly kind: 'failed'; readonly reason: string };
 

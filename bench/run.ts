@@ -3,6 +3,7 @@
 import { cpus } from 'node:os';
 import { readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { benchLock } from './lock.js';
 import { describeMachine, missingTools } from './machine.js';
 import { renderReport, renderScenario } from './report-md.js';
 import { renderChart } from './report-svg.js';
@@ -10,15 +11,17 @@ import type { Method, ScenarioResult } from './result.js';
 import { loadResults, saveResult } from './results-store.js';
 import { runScenario } from './run-scenario.js';
 import type { Scenario } from './scenario.js';
+import { killServers } from './server-process.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 const SCENARIOS_DIR = new URL('./scenarios/', import.meta.url);
 
+/** A whole number from the environment (BENCH_DURATION=5), or the default. */
 function seconds(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a whole number of seconds, got ${raw}`);
+  if (!Number.isInteger(value) || value < 0) throw new TypeError(`${name} must be a whole number, got ${raw}`);
   return value;
 }
 
@@ -54,8 +57,10 @@ async function main(): Promise<number> {
     connections: seconds('BENCH_CONNECTIONS', 64),
     warmupSeconds: seconds('BENCH_WARMUP', 3),
     seconds: seconds('BENCH_DURATION', 10),
+    rounds: seconds('BENCH_ROUNDS', 1),
+    quietWaitSeconds: seconds('BENCH_QUIET_WAIT', 30),
   };
-  if (method.seconds === 0 || method.connections === 0) throw new TypeError('BENCH_DURATION and BENCH_CONNECTIONS must be at least 1');
+  if (method.seconds === 0 || method.connections === 0 || method.rounds === 0) throw new TypeError('BENCH_DURATION, BENCH_CONNECTIONS and BENCH_ROUNDS must be at least 1');
   if (method.wrkCore === method.serverCore) console.warn('bench: only one CPU core: the server and wrk share it, the figures are not comparable with other runs');
 
   const all = await loadScenarios();
@@ -66,17 +71,22 @@ async function main(): Promise<number> {
     return 2;
   }
   const chosen = wanted.length === 0 ? all : all.filter((s) => wanted.includes(s.id));
-  const runs = chosen.reduce((n, s) => n + s.contenders.length * s.targets.length, 0);
+  const runs = method.rounds * chosen.reduce((n, s) => n + s.contenders.length * s.targets.length, 0);
   const machine = describeMachine();
   console.log(`maru bench: ${chosen.map((s) => s.id).join(', ')} — ${runs} runs of ${method.warmupSeconds}+${method.seconds} s, about ${Math.ceil((runs * (method.warmupSeconds + method.seconds + 1)) / 60)} min`);
   console.log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, wrk ${machine.wrk}; server on core ${method.serverCore}, wrk -t${method.threads} -c${method.connections} on core ${method.wrkCore}`);
 
   const fresh: ScenarioResult[] = [];
-  for (const scenario of chosen) {
-    console.log(`\n${scenario.title} (${scenario.id})`);
-    const result = await runScenario(scenario, { method, machine, say: (line) => console.log(line) });
-    await saveResult(RESULTS_DIR, result);
-    fresh.push(result);
+  const release = await benchLock((line) => console.log(line));
+  try {
+    for (const scenario of chosen) {
+      console.log(`\n${scenario.title} (${scenario.id})`);
+      const result = await runScenario(scenario, { method, machine, say: (line) => console.log(line) });
+      await saveResult(RESULTS_DIR, result);
+      fresh.push(result);
+    }
+  } finally {
+    await release();
   }
 
   const results = await loadResults(RESULTS_DIR, (line) => console.warn(`bench: ${line}`));
@@ -86,6 +96,13 @@ async function main(): Promise<number> {
   console.log(`\nwrote ${RESULTS_DIR}latest.md and latest.svg (${results.map((r) => r.id).join(', ')})`);
   const failed = fresh.some((r) => r.failure !== undefined || r.contenders.some((c) => c.failure !== undefined));
   return failed ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killServers();
+    process.exit(130);
+  });
 }
 
 process.exitCode = await main().catch((err: unknown) => {

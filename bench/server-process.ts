@@ -3,6 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probe } from './probe.js';
 
+const live = new Set<ChildProcess>();
+
+/** Kills every server still running (the runner calls it when it is interrupted). */
+export function killServers(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
+
 export interface ServerProcess {
   readonly pid: number;
   /** Resolves to the answer's status once the server answers `readyPath` (any status), rejects after `timeoutMs`. */
@@ -31,6 +38,8 @@ export function startServer(argv: readonly string[], { port, core, env = {}, cwd
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(cwd === undefined ? {} : { cwd }),
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4000);
