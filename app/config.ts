@@ -39,7 +39,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
 
   const rawPorts = values.port ?? (env.PORT ? env.PORT.split(',') : ['8080']);
   const ports = rawPorts.map((raw) => parsePort(raw));
-  const host = values.host ?? env.HOST ?? '::';
+  // Port 0 asks the OS for any free port, so only it may repeat; another repeat would fail later as EADDRINUSE.
+  const repeated = ports.find((port, i) => port !== 0 && ports.indexOf(port) !== i);
+  if (repeated !== undefined) throw new TypeError(`port ${repeated} is given twice`);
+  if (values.host !== undefined && values.host.trim() === '') throw new TypeError('--host must not be empty');
+  // An empty HOST (a blank line in an env file) is unset, not "listen on an empty address".
+  const host = values.host?.trim() ?? (env.HOST?.trim() || '::');
   return { ports, host, help: values.help === true };
 }
 
