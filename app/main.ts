@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { createLogger, listen, onShutdownSignals } from '../src/index.js';
+import type { Logger } from 'pino';
 import { loadConfig, USAGE, type Config } from './config.js';
 import { buildApp } from './server.js';
 
@@ -16,7 +17,14 @@ async function main(): Promise<void> {
     return;
   }
 
-  const log = createLogger();
+  let log: Logger;
+  try {
+    log = createLogger();
+  } catch (err) {
+    // An unknown LOG_LEVEL: a usage error like a bad flag, one line and no stack trace.
+    process.stderr.write(`maru: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
   const app = buildApp({ log });
   try {
     const server = await listen(app, { port: config.ports, host: config.host });
