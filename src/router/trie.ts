@@ -40,6 +40,8 @@ export function createTrieRouter<T>(): Router<T> {
 
   function add(method: string, pattern: string, value: T): void {
     if (!pattern.startsWith('/')) throw new TypeError(`route pattern must start with "/", got ${JSON.stringify(pattern)}`);
+    // RFC 9110 §9.1: a method is a token.
+    if (!/^[!#$%&'*+.^_`|~\w-]+$/.test(method)) throw new TypeError(`route method must be an HTTP token, got ${JSON.stringify(method)}`);
     const segments = pattern.split('/').slice(1);
     let node = root;
     let dynamic = false;
@@ -62,6 +64,11 @@ export function createTrieRouter<T>(): Router<T> {
         node = node.wildcard;
         dynamic = true;
       } else {
+        // A request path arrives percent-encoded (RFC 3986 §2.1): a space, '?', '#' or a non-ASCII character in a
+        // pattern could never match, so it is a mistake to report now rather than a route that silently 404s.
+        if (/[^\x21-\x7e]|[?#]/.test(segment)) {
+          throw new TypeError(`route ${JSON.stringify(pattern)} has a character a request path never carries; write it percent-encoded`);
+        }
         let next = node.statics.get(segment);
         if (next === undefined) node.statics.set(segment, (next = newNode()));
         node = next;

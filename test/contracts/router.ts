@@ -153,10 +153,13 @@ export function routerContract(name: string, createRouter: <T>() => Router<T>): 
 
     test('throws at set-up on a bad pattern', () => {
       const router = routerWith([['GET', '/users/:id']]);
-      for (const bad of ['', 'users', '/a/:', '/a/:b-c', '/a/*/b', '/a/*x', '/a/**']) {
+      for (const bad of ['', 'users', '/a/:', '/a/:b-c', '/a/*/b', '/a/*x', '/a/**', '/caf\u00e9', '/a b', '/a?x=1', '/a#top']) {
         assert.throws(() => router.add('GET', bad, 'x'), TypeError, JSON.stringify(bad));
       }
       assert.throws(() => router.add('GET', '/users/:name/x', 'x'), /another route has :id/);
+      for (const method of ['', 'GE T', 'GET\r\n']) assert.throws(() => router.add(method, '/m', 'x'), /HTTP token/, JSON.stringify(method));
+      router.add('GET', '/caf%C3%A9', 'encoded');
+      assert.equal(found(router.find('GET', '/caf%C3%A9')).value, 'encoded');
     });
 
     test('stays correct with 200 routes', () => {
