@@ -1,19 +1,59 @@
-import type { App } from '../../src/index.js';
+import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
+import { MESSAGES, pickLanguage } from '../i18n.js';
+import { renderHome } from '../pages/home.js';
+import type { UserRepository } from '../users/repo.js';
+import { currentMember } from './member.js';
 
-const HOME = `<!doctype html>
-<html lang="en">
-<meta charset="utf-8">
-<title>maru</title>
-<h1>maru</h1>
-<ul>
-  <li><a href="/hello">/hello</a></li>
-  <li><a href="/healthz">/healthz</a></li>
-</ul>
-`;
+const MEMBERS_PER_PAGE = 50;
 
-/** The skeleton's pages: a home page with links, the book's hello, and a health check. */
-export function pageRoutes(app: App): void {
-  app.get('/', (ctx) => ctx.html(HOME));
+export interface PageRenderer {
+  /** The home page, shown again with the error of a failed form post and that error's status. */
+  formError(ctx: Context, err: unknown): Promise<Reply>;
+}
+
+/**
+ * The server-rendered home page (`/`), the health check and the book's hello. The home page depends on who is
+ * logged in, so it is never cached by shared caches.
+ */
+export function pageRoutes(app: App, users: UserRepository): PageRenderer {
+  const home = async (ctx: Context, status = 200, view: { error?: string; notice?: string } = {}): Promise<Reply> => {
+    const lang = pickLanguage(ctx.headers['accept-language']);
+    const t = MESSAGES[lang];
+    const cursor = ctx.query.get('cursor') ?? undefined;
+    const page = await users
+      .list(cursor === undefined ? { limit: MEMBERS_PER_PAGE } : { limit: MEMBERS_PER_PAGE, cursor })
+      .catch((err: unknown) => {
+        if (err instanceof RangeError) return users.list({ limit: MEMBERS_PER_PAGE });
+        throw err;
+      });
+    const notice = view.notice ?? (ctx.query.get('registered') === '1' ? t.registered : undefined);
+    ctx.header('cache-control', 'private, no-store');
+    ctx.header('content-language', lang);
+    ctx.appendHeader('vary', 'Accept-Language, Cookie');
+    return ctx.html(
+      renderHome({
+        lang,
+        t,
+        me: currentMember(ctx),
+        members: page.users,
+        nextCursor: page.nextCursor,
+        ...(notice === undefined ? {} : { notice }),
+        ...(view.error === undefined ? {} : { error: view.error }),
+      }),
+      status,
+    );
+  };
+
+  app.get('/', (ctx) => home(ctx));
   app.get('/hello', (ctx) => ctx.text('Hello Node!'));
   app.get('/healthz', (ctx) => ctx.json({ status: 'ok' }));
+
+  return {
+    formError(ctx, err) {
+      // Only the client's own mistakes are shown on the page; anything else is the app's 500.
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      for (const [name, value] of Object.entries(err.headers ?? {})) ctx.header(name, value);
+      return home(ctx, err.status, { error: err.code });
+    },
+  };
 }

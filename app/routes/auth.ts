@@ -1,0 +1,58 @@
+import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
+import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
+import type { UserRepository } from '../users/repo.js';
+import { validateName } from '../users/validate.js';
+import { readFields, isFormPost } from './input.js';
+import { requireMember } from './member.js';
+import type { PageRenderer } from './pages.js';
+
+const MAX_PASSWORD = 128;
+
+/** Login, logout and "who am I". */
+export function authRoutes(app: App, users: UserRepository, pages: PageRenderer): void {
+  app.post('/login', { bodyLimit: 16 * 1024 }, async (ctx: Context): Promise<Reply> => {
+    const form = isFormPost(ctx);
+    try {
+      const fields = await readFields(ctx);
+      const user = await authenticate(users, fields.name, fields.password);
+      // A fresh id for the logged-in session: whatever id the visitor had before is dead (no session fixation).
+      await ctx.session.regenerate();
+      ctx.session.data.userId = user.id;
+      ctx.session.data.name = user.name;
+      return form ? ctx.redirect('/', 303) : ctx.json({ id: user.id, name: user.name });
+    } catch (err) {
+      if (form) return pages.formError(ctx, err);
+      throw err;
+    }
+  });
+
+  app.post('/logout', async (ctx) => {
+    await ctx.session.destroy();
+    return ctx.redirect('/', 303);
+  });
+
+  app.get('/me', (ctx) => {
+    const me = requireMember(ctx);
+    return ctx.json({ id: me.id, name: me.name });
+  });
+}
+
+/**
+ * The member with this name and password, or a 401 that reads and takes the same whether the name exists or not:
+ * an unknown name still pays for one scrypt verification.
+ */
+async function authenticate(users: UserRepository, name: unknown, password: unknown) {
+  const failed = () => new HttpError(401, 'LOGIN_FAILED', 'wrong name or password');
+  if (typeof name !== 'string' || typeof password !== 'string' || password.length > MAX_PASSWORD) {
+    await verifyAgainstDummy(typeof password === 'string' ? password.slice(0, MAX_PASSWORD) : '');
+    throw failed();
+  }
+  const checked = validateName(name);
+  const user = checked.ok ? await users.findByName(checked.value) : undefined;
+  if (user === undefined) {
+    await verifyAgainstDummy(password);
+    throw failed();
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) throw failed();
+  return user;
+}
