@@ -4,6 +4,12 @@ export interface Config {
   readonly ports: readonly number[];
   readonly host: string;
   readonly help: boolean;
+  /** Where the SQLite database (members and sessions) lives. */
+  readonly dataDir: string;
+  /** PostgreSQL for members instead of SQLite. */
+  readonly databaseUrl: string | undefined;
+  /** Redis for sessions instead of SQLite. */
+  readonly redisUrl: string | undefined;
 }
 
 export const USAGE = `maru — the member directory
@@ -13,9 +19,12 @@ Usage: maru serve [options]
 Options:
   --port PORT     port to listen on; repeat for several listeners (env PORT; default 8080)
   --host HOST     address to bind (env HOST; default :: — every interface)
+  --data DIR      directory of the SQLite database (env DATA_DIR; default ./data)
   -h, --help      show this help
 
 Environment:
+  DATABASE_URL    postgres://… — keep members in PostgreSQL instead of SQLite
+  REDIS_URL       redis://… — keep sessions in Redis instead of SQLite
   LOG_LEVEL       fatal, error, warn, info (default), debug, trace or silent
 `;
 
@@ -31,6 +40,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     options: {
       port: { type: 'string', multiple: true },
       host: { type: 'string' },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -45,7 +55,20 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (values.host !== undefined && values.host.trim() === '') throw new TypeError('--host must not be empty');
   // An empty HOST (a blank line in an env file) is unset, not "listen on an empty address".
   const host = values.host?.trim() ?? (env.HOST?.trim() || '::');
-  return { ports, host, help: values.help === true };
+  const databaseUrl = nonEmpty(env.DATABASE_URL);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new TypeError('DATABASE_URL must be a postgres:// URL (unset it to use SQLite)');
+  }
+  const redisUrl = nonEmpty(env.REDIS_URL);
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new TypeError('REDIS_URL must be a redis:// or rediss:// URL (unset it to keep sessions in SQLite)');
+  }
+  const dataDir = values.data ?? nonEmpty(env.DATA_DIR) ?? 'data';
+  return { ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 function parsePort(raw: string): number {

@@ -1,9 +1,30 @@
-import { createApp, type App, type AppOptions } from '../src/index.js';
+import type { Logger } from 'pino';
+import { createApp, sameOrigin, sessions, type App, type SessionStore } from '../src/index.js';
+import { authRoutes } from './routes/auth.js';
 import { pageRoutes } from './routes/pages.js';
+import { staticRoutes } from './routes/static.js';
+import { userRoutes } from './routes/users.js';
+import type { UserRepository } from './users/repo.js';
 
-/** The member directory's app: every route and middleware, ready to listen or to inject into. */
-export function buildApp(options: AppOptions = {}): App {
-  const app = createApp(options);
-  pageRoutes(app);
+export interface AppDeps {
+  readonly log: Logger;
+  readonly users: UserRepository;
+  readonly sessionStore: SessionStore;
+  /** The front end's files (app/public). */
+  readonly publicDir: string;
+}
+
+/**
+ * The member directory: pages, front end, users API, login. Static files are answered before the session
+ * middleware runs, so a stylesheet never costs a session lookup.
+ */
+export function buildApp({ log, users, sessionStore, publicDir }: AppDeps): App {
+  const app = createApp({ log });
+  app.use(staticRoutes(publicDir));
+  app.use(sameOrigin());
+  app.use(sessions({ store: sessionStore }));
+  const pages = pageRoutes(app, users);
+  userRoutes(app, users, pages);
+  authRoutes(app, users, pages);
   return app;
 }
