@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startMaru, type MaruProcess } from '../app-process.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// SERVICES.md: these flags keep Chromium from reaching for the network this machine does not have.
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function browserSkip(): string | false {
+  if (existsSync(CHROMIUM)) return false;
+  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
+  if (process.env.CI === 'true') throw new Error(`${reason}, and CI=true: the browser test must run in CI`);
+  return reason;
+}
+
+describe('the member directory in a real browser', { skip: browserSkip(), timeout: 120_000 }, () => {
+  let dataDir: string;
+  let maru: MaruProcess;
+  let browser: Browser;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'maru-e2e-'));
+    maru = await startMaru({ env: { DATA_DIR: dataDir } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await maru?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function register(page: Page, name: string, password: string) {
+    await page.goto(`${maru.url}/`);
+    await page.locator('#register input[name=name]').fill(name);
+    await page.locator('#register input[name=password]').fill(password);
+    await Promise.all([page.waitForURL(/registered=1/), page.locator('#register button[type=submit]').click()]);
+  }
+
+  async function login(page: Page, name: string, password: string) {
+    await page.locator('#login input[name=name]').fill(name);
+    await page.locator('#login input[name=password]').fill(password);
+    await Promise.all([page.waitForLoadState('load'), page.locator('#login button[type=submit]').click()]);
+  }
+
+  test('registers, logs in, renames, cannot touch another member, logs out and in, deletes the account', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR' });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+
+    await register(page, '민지', 'minji-password');
+    await register(page, '철수', 'chulsoo-password');
+    await expectVisible(page, '#login');
+
+    await login(page, '민지', 'minji-password');
+    assert.equal(await page.locator('#greeting').textContent(), '민지님 안녕하세요');
+    assert.equal(await page.locator('#members li').count(), 2);
+
+    // Rename yourself in place.
+    const own = page.locator('#members li.own');
+    await own.locator('button.edit').click();
+    await own.locator('input[name=name]').fill('민지2');
+    await Promise.all([page.waitForEvent('load'), own.locator('button.save').click()]);
+    assert.equal(await page.locator('#greeting').textContent(), '민지2님 안녕하세요');
+
+    // Another member's row has no controls, and the API refuses a forged request from this page.
+    const other = page.locator('#members li', { hasText: '철수' });
+    assert.equal(await other.locator('button').count(), 0);
+    const otherId = await other.getAttribute('data-id');
+    const forged = await page.evaluate(async (id) => {
+      const res = await fetch(`/users/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'hacked' }) });
+      return res.status;
+    }, otherId);
+    assert.equal(forged, 403);
+
+    // Log out (a plain form), then in again with the new name.
+    await Promise.all([page.waitForLoadState('load'), page.locator('#logout button').click()]);
+    await expectVisible(page, '#login');
+    assert.equal(await page.locator('#greeting').count(), 0);
+    await login(page, '민지2', 'minji-password');
+    assert.equal(await page.locator('#greeting').textContent(), '민지2님 안녕하세요');
+
+    // Delete the account: confirm, back home logged out, the name gone from the list.
+    await Promise.all([page.waitForURL(`${maru.url}/`), page.locator('#members li.own button.remove').click()]);
+    await expectVisible(page, '#login');
+    assert.deepEqual(dialogs, ['confirm']);
+    const names = await page.locator('#members li .name').allTextContents();
+    assert.deepEqual(names, ['철수']);
+    await context.close();
+  });
+
+  test('greets in English when the browser prefers English', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await register(page, 'Jane', 'jane-password');
+    await login(page, 'Jane', 'jane-password');
+    assert.equal(await page.locator('#greeting').textContent(), 'Hello, Jane');
+    await context.close();
+  });
+
+  test('shows a member named like markup as text, never as HTML', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR' });
+    const page = await context.newPage();
+    let alerted = false;
+    page.on('dialog', (dialog) => {
+      alerted = true;
+      void dialog.dismiss();
+    });
+    const name = '<img src=x onerror=alert(1)>';
+    await register(page, name, 'markup-password');
+    await login(page, name, 'markup-password');
+    assert.equal(await page.locator('#greeting').textContent(), `${name}님 안녕하세요`);
+    assert.equal(await page.locator('main img').count(), 0);
+    assert.ok((await page.locator('#members li .name').allTextContents()).includes(name));
+    assert.equal(alerted, false);
+    await context.close();
+  });
+});
+
+async function expectVisible(page: Page, selector: string) {
+  assert.equal(await page.locator(selector).isVisible(), true, `${selector} should be visible`);
+}
