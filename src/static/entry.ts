@@ -21,8 +21,8 @@ export interface Entry {
   readonly gzip: Representation | undefined;
   /** Bytes held in memory (bodies) plus a fixed overhead: what the entry costs the cache budget. */
   readonly cost: number;
-  /** `performance.now()` when the file was last seen unchanged. */
-  checkedAt: number;
+  /** The hot cache's epoch when the file was last seen unchanged (see cache.ts). */
+  checkedEpoch: number;
 }
 
 export interface LoadOptions {
@@ -83,7 +83,7 @@ export async function loadEntry(file: string, real: string, stat: BigIntStats, o
     }
   }
   const cost = ENTRY_OVERHEAD + (bytes?.length ?? 0) + (br?.bytes?.length ?? 0) + (gz?.bytes?.length ?? 0);
-  return { file, real, stat, identity, br, gzip: gz, cost, checkedAt: performance.now() };
+  return { file, real, stat, identity, br, gzip: gz, cost, checkedEpoch: -1 };
 }
 
 /** Reads a whole file without following a symlink swapped in at the last component; undefined when it changed size mid-read. */
