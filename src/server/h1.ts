@@ -43,13 +43,20 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
   // The Context's extra headers win over the reply's own and Set-Cookie adds up, the same rule as inject().
   // Only a request that set extra headers pays for the merge.
   const headers = mergeHeaders(reply.headers, ctx.responseHeaders);
+  const body = reply.body;
+  const bodiless = body === null || ctx.method === 'HEAD' || statusHasNoBody(reply.status);
+  let file: Readable | undefined;
   try {
+    // Opened before the head is sent: a range Node refuses (start past end, negative) throws here, while a 500
+    // can still be written, instead of escaping the 'request' listener and ending the process.
+    if (!bodiless && typeof body !== 'string' && isFileBody(body)) file = createReadStream(body.path, { start: body.start, end: body.end });
     if (closing) res.setHeader('connection', 'close');
     res.writeHead(reply.status, headers as Record<string, string | number | string[]>);
   } catch (err) {
-    // A header Node refuses (bad characters from a handler that bypassed ctx.header): nothing was sent yet.
+    // A header or file range Node refuses (from a handler that bypassed the Context helpers): nothing was sent yet.
+    file?.destroy();
     for (const name of res.getHeaderNames()) res.removeHeader(name);
-    ctx.log.error({ err }, 'reply headers were rejected');
+    ctx.log.error({ err }, 'reply was rejected');
     discard(reply);
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }));
@@ -57,8 +64,7 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
     return;
   }
 
-  const body = reply.body;
-  if (body === null || ctx.method === 'HEAD' || statusHasNoBody(reply.status)) {
+  if (bodiless) {
     discard(reply);
     res.end();
     app.done(ctx, reply.status);
@@ -66,9 +72,8 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
     res.end(body);
     app.done(ctx, reply.status);
   } else {
-    const source = isFileBody(body) ? createReadStream(body.path, { start: body.start, end: body.end }) : body;
     // pipeline() destroys the source (closing its file descriptor) when the client goes away mid-body.
-    pipeline(source, res).then(
+    pipeline(file ?? (body as Readable), res).then(
       () => app.done(ctx, reply.status),
       (err: unknown) => {
         res.destroy();

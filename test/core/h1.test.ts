@@ -31,6 +31,8 @@ describe('HTTP/1.1 adapter', () => {
     app.get('/file', (ctx) => ({ status: 206, headers: { 'content-type': 'text/plain', 'content-length': 4 }, body: { kind: 'file', path: join(dir, 'f.txt'), start: 2, end: 5 } }));
     app.get('/bad-header', (ctx) => ({ status: 200, headers: { 'x-bad': 'a\r\nb' }, body: 'x' }));
     app.get('/bad-status', (ctx) => ctx.text('x', 1000));
+    app.get('/bad-range', () => ({ status: 206, headers: {}, body: { kind: 'file', path: join(dir, 'f.txt'), start: 8, end: 3 } }));
+    app.get('/bad-range-async', async () => ({ status: 206, headers: {}, body: { kind: 'file', path: join(dir, 'f.txt'), start: -1, end: 3 } }));
     app.get('/slow', async (ctx) => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return ctx.text('late');
@@ -78,8 +80,8 @@ describe('HTTP/1.1 adapter', () => {
     assert.equal(res.body, '2345');
   });
 
-  test('answers 500 with a JSON body when a reply carries a header Node refuses', async () => {
-    for (const path of ['/bad-header', '/bad-status']) {
+  test('answers 500 with a JSON body, and stays up, when a reply carries a header, status or file range Node refuses', async () => {
+    for (const path of ['/bad-header', '/bad-status', '/bad-range', '/bad-range-async']) {
       const res = await request(`${server.url}${path}`);
       assert.equal(res.status, 500, path);
       assert.equal(res.headers['x-bad'], undefined);
