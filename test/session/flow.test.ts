@@ -12,13 +12,6 @@ import { memoryLogger } from '../logger.js';
 import { serve, type TestServer } from '../server.js';
 import { REDIS_URL, serviceSkip } from '../services.js';
 
-declare module '../../src/session/store.js' {
-  interface SessionData {
-    name: string;
-    visits: number;
-  }
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'maru-session-flow-'));
 after(() => rm(dir, { recursive: true, force: true }));
 const redisSkip = await serviceSkip('redis');
@@ -59,7 +52,7 @@ for (const [name, makeStore, skip] of stores) {
         return ctx.redirect('/me', 303);
       });
       app.post('/visit', (ctx) => {
-        ctx.session.data.visits = (ctx.session.data.visits ?? 0) + 1;
+        ctx.session.data.visits = Number(ctx.session.data.visits ?? 0) + 1;
         return ctx.empty();
       });
       app.post('/regenerate', async (ctx) => {
