@@ -16,6 +16,9 @@ function skeletonApp() {
   app.get('/healthz', (ctx) => ctx.json({ status: 'ok' }));
   app.post('/echo', async (ctx) => ctx.json({ got: await ctx.body.json(), type: ctx.headers['content-type'] ?? null }));
   app.get('/stream', (ctx) => ctx.stream(Readable.from(['a', 'b'])));
+  app.get('/bad-header', () => ({ status: 200, headers: { 'x-bad': 'a\r\nb' }, body: 'x' }));
+  app.get('/bad-status', (ctx) => ctx.text('x', 1000));
+  app.get('/bad-range', () => ({ status: 206, headers: {}, body: { kind: 'file', path: '/dev/null', start: 5, end: 1 } }));
   app.get('/teapot', () => {
     throw new HttpError(418, 'TEAPOT', 'short and stout', { headers: { 'x-why': 'tea' } });
   });
@@ -64,6 +67,19 @@ describe('inject() against a real socket', () => {
       assert.equal(injected.body, socket.body);
       const socketHeaders = Object.fromEntries(Object.entries(socket.headers).filter(([name]) => !TRANSPORT_HEADERS.has(name)));
       assert.deepEqual(injected.headers, socketHeaders);
+    });
+  }
+
+  for (const url of ['/bad-header', '/bad-status', '/bad-range']) {
+    test(`answers ${url} with the same 500 as a socket, where Node refuses the reply`, async () => {
+      const headers = { 'x-request-id': 'same-id' };
+      const injected = await inject(app, { url, headers });
+      const socket = await overSocket(`${server.url}${url}`, 'GET', undefined, headers);
+      assert.equal(injected.status, 500);
+      assert.equal(socket.status, 500);
+      assert.equal(injected.body, socket.body);
+      assert.equal(injected.headers['content-type'], socket.headers['content-type']);
+      assert.equal(injected.headers['x-bad'], undefined);
     });
   }
 

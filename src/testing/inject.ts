@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { IncomingHttpHeaders } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { App } from '../app.js';
 import { isFileBody, mergeHeaders, statusHasNoBody, type Reply, type ReplyHeaders } from '../reply.js';
@@ -57,10 +57,20 @@ export async function inject(app: App, request: InjectRequest = {}): Promise<Inj
     secure,
     httpVersion: '1.1',
   });
-  const reply = await app.handle(ctx);
+  let reply = await app.handle(ctx);
+  let replyHeaders = mergeHeaders(reply.headers, ctx.responseHeaders);
+  try {
+    assertWritable(reply, replyHeaders);
+  } catch (err) {
+    // What Node's ServerResponse refuses over a socket must fail here too, with the adapter's 500.
+    ctx.log.error({ err }, 'reply was rejected');
+    await discard(reply);
+    reply = { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }) };
+    replyHeaders = reply.headers;
+  }
   const rawBody = ctx.method === 'HEAD' || statusHasNoBody(reply.status) ? await discard(reply) : await collect(reply);
   app.done(ctx, reply.status);
-  const out = toResponseHeaders(mergeHeaders(reply.headers, ctx.responseHeaders));
+  const out = toResponseHeaders(replyHeaders);
   return {
     status: reply.status,
     headers: out,
@@ -68,6 +78,20 @@ export async function inject(app: App, request: InjectRequest = {}): Promise<Inj
     rawBody,
     json: <T>() => JSON.parse(rawBody.toString('utf8')) as T,
   };
+}
+
+/** Throws where `writeHead()` or `createReadStream()` would throw for this reply over HTTP/1.1. */
+function assertWritable(reply: Reply, headers: ReplyHeaders): void {
+  if (!Number.isInteger(reply.status) || reply.status < 100 || reply.status > 999) throw new RangeError(`invalid status code ${reply.status}`);
+  for (const name in headers) {
+    validateHeaderName(name);
+    const value = headers[name]!;
+    for (const item of Array.isArray(value) ? (value as readonly string[]) : [value]) validateHeaderValue(name, item as string);
+  }
+  const { body } = reply;
+  if (isFileBody(body) && !(Number.isInteger(body.start) && body.start >= 0 && body.end >= body.start)) {
+    throw new RangeError(`invalid file range ${body.start}-${body.end}`);
+  }
 }
 
 async function collect(reply: Reply): Promise<Buffer> {
