@@ -93,3 +93,15 @@ test('drops an entry whose file changed, on revalidation', async () => {
     await cleanup();
   }
 });
+
+test('remembers a missing path until the epoch moves, and stays bounded', async () => {
+  const cache = createHotCache({ maxBytes: 1 << 20, revalidateMs: 20 });
+  cache.noteMissing('/api/users');
+  assert.equal(cache.knownMissing('/api/users'), true);
+  assert.equal(cache.knownMissing('/api/other'), false);
+  await sleep(50);
+  assert.equal(cache.knownMissing('/api/users'), false);
+  for (let i = 0; i < 5000; i++) cache.noteMissing(`/x${i}`);
+  assert.equal(cache.knownMissing('/x0'), false, 'cleared when full');
+  assert.equal(cache.knownMissing('/x4999'), true);
+});

@@ -1,6 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { Entry } from './entry.js';
 
+/** How many missing request paths are remembered at most (each costs a stat when not remembered). */
+const MAX_MISSING = 1024;
+
 export interface HotCacheOptions {
   /** Total budget in bytes (bodies in memory plus a fixed overhead per file). */
   readonly maxBytes: number;
@@ -40,6 +43,10 @@ export interface HotCache {
   /** Files the entry under its real path and, when given, a request path; false when the budget cannot take it. */
   add(key: string | undefined, entry: Entry): boolean;
   delete(entry: Entry): void;
+  /** True when the request path was found missing in the current epoch (no stat needed to fall through again). */
+  knownMissing(key: string): boolean;
+  /** Remembers, until the epoch moves, that a request path has no file (bounded: cleared when full). */
+  noteMissing(key: string): void;
   readonly size: number;
   readonly bytes: number;
 }
@@ -49,10 +56,17 @@ export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): Hot
   const byReal = new Map<string, Entry>();
   const keysOf = new Map<Entry, string[]>();
   const checking = new Map<Entry, Promise<Entry | undefined>>();
+  // Request paths with no file behind them (an app's /api/… behind the middleware) → the epoch they were seen in.
+  const missing = new Map<string, number>();
   let bytes = 0;
   // Entries checked in the current epoch are fresh; the epoch moves every revalidateMs.
   let epoch = 0;
-  if (revalidateMs > 0) setInterval(() => epoch++, revalidateMs).unref();
+  if (revalidateMs > 0) {
+    setInterval(() => {
+      epoch++;
+      missing.clear();
+    }, revalidateMs).unref();
+  }
   else epoch = Number.NaN; // never equal to anything: every hit revalidates
 
   function remove(entry: Entry): void {
@@ -119,6 +133,11 @@ export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): Hot
       return true;
     },
     delete: remove,
+    knownMissing: (key) => missing.get(key) === epoch,
+    noteMissing(key) {
+      if (missing.size >= MAX_MISSING) missing.clear();
+      missing.set(key, epoch);
+    },
     get size() {
       return keysOf.size;
     },

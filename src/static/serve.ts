@@ -49,9 +49,10 @@ export type StaticHandler = (ctx: Context, next?: () => Promise<Reply>) => Reply
 const ALLOW = 'GET, HEAD';
 const OCTET_STREAM = 'application/octet-stream';
 /** Errors that mean "no such file here" rather than a fault. */
+const MISSING_PATH: Found = Object.freeze({ kind: 'missing', canonical: true });
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EISDIR']);
 
-type Found = { kind: 'entry'; entry: Entry } | { kind: 'missing' } | { kind: 'redirect'; location: string } | { kind: 'deny' };
+type Found = { kind: 'entry'; entry: Entry } | { kind: 'missing'; canonical: boolean } | { kind: 'redirect'; location: string } | { kind: 'deny' };
 
 /**
  * Serves the files under `root` the way a CDN edge would: safe paths, validators and 304s, single ranges,
@@ -81,6 +82,8 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     // The hot path: one Map lookup, one integer compare, and a prebuilt reply unless the request is conditional.
     const entry = cache.fresh(key);
     if (entry !== undefined) return answer(ctx.headers, entry, pickEncoding);
+    // A path found missing moments ago falls through without asking the disk again.
+    if (cache.knownMissing(key)) return missingReply(next);
     return slow(ctx, key, next);
   }
 
@@ -96,8 +99,8 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
       case 'deny':
         throw new HttpError(404, 'NOT_FOUND', 'no such file');
       case 'missing':
-        if (next !== undefined) return next();
-        throw new HttpError(404, 'NOT_FOUND', 'no such file');
+        if (settings.cached && found.canonical) cache.noteMissing(key);
+        return missingReply(next);
     }
   }
 
@@ -105,25 +108,26 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     const path = checkPath(key);
     if (path.kind === 'bad') throw new HttpError(400, 'BAD_PATH', 'the path has an invalid percent-encoding or a NUL byte');
     if (path.kind === 'forbidden') throw new HttpError(403, 'FORBIDDEN_PATH', 'the path leaves the served directory');
-    if (path.dotfile && dotfiles !== 'allow') return dotfiles === 'deny' ? { kind: 'deny' } : { kind: 'missing' };
+    if (path.dotfile && dotfiles !== 'allow') return dotfiles === 'deny' ? { kind: 'deny' } : MISSING_PATH;
+    const missing: Found = path.canonical ? MISSING_PATH : { kind: 'missing', canonical: false };
 
     let file = path.relative === '' ? root : `${root}/${path.relative}`;
     let stats = await statOrMissing(file);
-    if (stats === undefined) return { kind: 'missing' };
+    if (stats === undefined) return missing;
     if (stats.isDirectory()) {
-      if (index === false) return { kind: 'missing' };
+      if (index === false) return missing;
       file = `${file}/${index}`;
       stats = await statOrMissing(file);
-      if (stats === undefined || !stats.isFile()) return { kind: 'missing' };
+      if (stats === undefined || !stats.isFile()) return missing;
       // Relative links in the index page resolve against the directory only when its URL ends in '/'.
       // Leading slashes collapse to one: '//host/dir' must not become a protocol-relative Location.
       if (!path.directory) return { kind: 'redirect', location: `${requestPath.replace(/^\/+/, '/')}/` };
     } else if (!stats.isFile() || path.directory) {
-      return { kind: 'missing' }; // devices, sockets, FIFOs; and 'file.css/'
+      return missing; // devices, sockets, FIFOs; and 'file.css/'
     }
 
     const real = await realPathInside(root, file).catch(missingOr(undefined));
-    if (real === undefined) return { kind: 'missing' }; // a symlink out of the root is, for the client, nothing
+    if (real === undefined) return missing; // a symlink out of the root is, for the client, nothing
     const known = cache.byReal(real);
     if (known !== undefined && known.stat.mtimeNs === stats.mtimeNs && known.stat.size === stats.size && known.stat.ino === stats.ino) {
       if (path.canonical) cache.add(key, known);
@@ -139,13 +143,18 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
       loading.set(real, pending);
     }
     const entry = await pending.catch(missingOr(undefined));
-    if (entry === undefined) return { kind: 'missing' };
+    if (entry === undefined) return missing;
     // Only canonical paths become keys, so '/./a.css', '//a.css', '/%61.css' cannot multiply the keys of one file.
     if (settings.cached) cache.add(path.canonical ? key : undefined, entry);
     return { kind: 'entry', entry };
   }
 
   return serve;
+}
+
+function missingReply(next: (() => Promise<Reply>) | undefined): Promise<Reply> {
+  if (next !== undefined) return next();
+  throw new HttpError(404, 'NOT_FOUND', 'no such file');
 }
 
 async function statOrMissing(file: string) {
