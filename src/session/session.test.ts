@@ -116,6 +116,11 @@ test('the cookie is Secure when the request came over TLS, or when configured', 
   assert.doesNotMatch(never.headers['set-cookie']![0]!, /Secure/);
 });
 
+test('a __Host- session cookie is Secure, Path=/, without Domain', async () => {
+  const res = await inject(buildApp(countingStore().store, { cookieName: '__Host-sid', secure: true }), { method: 'POST', url: '/set' });
+  assert.match(res.headers['set-cookie']![0]!, /^__Host-sid=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+});
+
 test('cookie name, sameSite, domain and path are configurable', async () => {
   const app = buildApp(countingStore().store, { cookieName: 'maru.sid', sameSite: 'strict', domain: 'example.com', path: '/app' });
   const res = await inject(app, { method: 'POST', url: '/set' });
@@ -292,6 +297,9 @@ const bad: [string, Partial<SessionOptions>, RegExp][] = [
   ['a sameSite that is not a SameSite value', { sameSite: 'loose' as 'lax' }, /option sameSite must be/],
   ["sameSite 'none' without secure: true", { sameSite: 'none' }, /option sameSite 'none' needs secure: true/],
   ['a cookie name with a space', { cookieName: 'my sid' }, /cookieName/],
+  ['a __Host- cookie name without secure: true', { cookieName: '__Host-sid' }, /option cookieName __Host-sid needs secure: true/],
+  ['a __Host- cookie name with a domain', { cookieName: '__Host-sid', secure: true, domain: 'example.com' }, /needs path '\/' and no domain/],
+  ['a __Secure- cookie name without secure: true', { cookieName: '__Secure-sid', secure: 'auto' }, /needs secure: true/],
   ['a rolling that is not a boolean', { rolling: 'yes' as unknown as boolean }, /option rolling must be a boolean/],
 ];
 

@@ -91,6 +91,11 @@ export function sessions(options: SessionOptions): Middleware {
   }
   // Browsers drop a SameSite=None cookie that is not Secure (draft-ietf-httpbis-rfc6265bis §5.6.7).
   if (sameSite === 'none' && secure !== true) throw new TypeError("option sameSite 'none' needs secure: true");
+  // Cookie name prefixes (rfc6265bis §4.1.3): browsers refuse a __Secure- or __Host- cookie that breaks their rules.
+  if (/^__(Secure|Host)-/i.test(cookieName) && secure !== true) throw new TypeError(`option cookieName ${cookieName} needs secure: true`);
+  if (/^__Host-/i.test(cookieName) && (domain !== undefined || path !== '/')) {
+    throw new TypeError(`option cookieName ${cookieName} needs path '/' and no domain`);
+  }
 
   // The cookie's attributes are serialised once, here; a bad name, domain or path throws now, not per request.
   const base = { path, httpOnly: true, sameSite, ...(domain === undefined ? {} : { domain }) } as const;

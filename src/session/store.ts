@@ -2,6 +2,7 @@
  * What a session holds. Applications describe their own fields by augmenting this interface:
  *
  * @example
+ * // in the app (the module path is the one the app imports the toolkit from):
  * declare module 'maru' { interface SessionData { userId: string; name: string } }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
