@@ -89,7 +89,7 @@ export function sessions(options: SessionOptions): Middleware {
   if (sameSite !== 'strict' && sameSite !== 'lax' && sameSite !== 'none') {
     throw new TypeError(`option sameSite must be 'strict', 'lax' or 'none', got ${String(sameSite)}`);
   }
-  // Browsers drop a SameSite=None cookie that is not Secure (draft-ietf-httpbis-rfc6265bis §5.6.7).
+  // Browsers drop a SameSite=None cookie that is not Secure (rfc6265bis storage model; Chrome and Firefox enforce it).
   if (sameSite === 'none' && secure !== true) throw new TypeError("option sameSite 'none' needs secure: true");
   // Cookie name prefixes (rfc6265bis §4.1.3): browsers refuse a __Secure- or __Host- cookie that breaks their rules.
   if (/^__(Secure|Host)-/i.test(cookieName) && secure !== true) throw new TypeError(`option cookieName ${cookieName} needs secure: true`);
