@@ -18,6 +18,11 @@ test('says a privileged port needs privileges, naming it and suggesting one abov
   assert.equal(line, 'no permission to listen on port 80 (0.0.0.0:80): ports below 1024 need privileges; choose one above 1023, e.g. --port 8080');
 });
 
+test('does not blame the privileged-port rule for a refused port above 1023', () => {
+  const line = describeListenError(errno('EACCES'), 8080, '::');
+  assert.equal(line, 'no permission to listen on port 8080 ([::]:8080): a security policy refuses it; choose another port, e.g. --port 8081');
+});
+
 test('says an address that is not on this machine needs another --host', () => {
   assert.match(describeListenError(errno('EADDRNOTAVAIL'), 8080, '10.9.9.9'), /address 10\.9\.9\.9 is not available.*--host/);
   assert.match(describeListenError(errno('EOTHER'), 8080, 'h'), /^cannot listen on h:8080: listen EOTHER$/);

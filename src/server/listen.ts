@@ -130,7 +130,10 @@ export function describeListenError(err: NodeJS.ErrnoException, port: number, ho
     case 'EADDRINUSE':
       return `port ${port} is already in use (${where}): stop the other server or choose another port, e.g. --port ${port === 65535 ? port - 1 : port + 1}`;
     case 'EACCES':
-      return `no permission to listen on port ${port} (${where}): ports below 1024 need privileges; choose one above 1023, e.g. --port 8080`;
+      // Below 1024 it is the privileged-port rule; above, a security policy (SELinux, a sandbox) said no.
+      return port < 1024
+        ? `no permission to listen on port ${port} (${where}): ports below 1024 need privileges; choose one above 1023, e.g. --port 8080`
+        : `no permission to listen on port ${port} (${where}): a security policy refuses it; choose another port, e.g. --port ${port === 65535 ? port - 1 : port + 1}`;
     case 'EADDRNOTAVAIL':
       return `address ${host} is not available on this machine: choose another --host (e.g. 127.0.0.1 or ::)`;
     default:
