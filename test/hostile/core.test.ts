@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createApp, type App } from '../../src/index.js';
+import { testApp, type TestApp } from '../app/harness.js';
 import { raw, request, statusOf } from '../core/client.js';
 import { memoryLogger } from '../logger.js';
 import { serve, type TestServer } from '../server.js';
@@ -146,4 +147,90 @@ describe('hostile input against the core', () => {
       assert.ok(res.text.endsWith('\r\n\r\n'), 'no body');
     });
   }
+});
+
+/**
+ * The same hostile input against the member directory as `maru serve` runs it (SQLite members, memory sessions),
+ * over a real socket: a correct 4xx, no member added or changed, and the next request still served.
+ */
+describe('hostile input against the member directory app', () => {
+  let harness: TestApp;
+  let server: TestServer;
+  const id = '00000000-0000-4000-8000-000000000000';
+
+  before(async () => {
+    harness = await testApp();
+    server = await serve(harness.app, { headersTimeout: 300, requestTimeout: 600 });
+  });
+  after(async () => {
+    await server.close();
+    await harness.close();
+  });
+
+  const members = async () => JSON.stringify(await harness.users.list({ limit: 100 }));
+  const send = (method: string, path: string, type: string, body: string) =>
+    `${method} ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const get = (target: string, method = 'GET') => `${method} ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`;
+
+  const cases: [name: string, bytes: string, status: number][] = [
+    ['malformed JSON to POST /users', send('POST', '/users', 'application/json', '{"name":"kim",'), 400],
+    ['JSON with __proto__ to POST /users', send('POST', '/users', 'application/json', '{"__proto__":{"admin":true},"name":{"__proto__":"x"},"password":"password-123"}'), 400],
+    ['a body over the limit with Content-Length', send('POST', '/users', 'application/json', `{"name":"${'k'.repeat(20_000)}"}`), 413],
+    ['a body over the limit without Content-Length', `POST /users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n4000\r\n${'k'.repeat(0x4000)}\r\n4000\r\n${'k'.repeat(0x4000)}\r\n0\r\n\r\n`, 413],
+    ['the wrong content type', send('POST', '/users', 'text/plain', '{"name":"kim","password":"password-123"}'), 415],
+    ['an invalid percent-encoding in a member id', get('/users/%E0%A4%A'), 400],
+    ['an invalid percent-encoding in a page path', get('/%zz'), 404],
+    ['a very long URL', get(`/users/${'a'.repeat(20_000)}`), 431],
+    ['an unknown method', get('/', 'FOO'), 400],
+    ['a method no route takes', get('/', 'PROPFIND'), 405],
+    ['a path that climbs out of the static root', get('/static/..%2f..%2fpackage.json'), 403],
+  ];
+
+  for (const [name, bytes, status] of cases) {
+    test(`answers ${status} to ${name}, changes nothing and keeps serving`, async () => {
+      const before = await members();
+      const res = await raw(server.port, bytes);
+      assert.equal(statusOf(res.text), status, res.text.slice(0, 300));
+      assert.equal(await members(), before, 'no member added or changed');
+      const next = await request(`${server.url}/hello`);
+      assert.equal(next.body, 'Hello Node!');
+    });
+  }
+
+  // Every route of the app: HEAD answers like GET without a body (or 405/401/404 where GET would not be 200),
+  // OPTIONS answers 204 with the route's exact Allow.
+  const routes: [path: string, head: number, allow: string][] = [
+    ['/', 200, 'GET, HEAD, OPTIONS'],
+    ['/hello', 200, 'GET, HEAD, OPTIONS'],
+    ['/healthz', 200, 'GET, HEAD, OPTIONS'],
+    ['/users', 200, 'GET, HEAD, OPTIONS, POST'],
+    ['/user', 200, 'GET, HEAD, OPTIONS, POST'],
+    [`/users/${id}`, 404, 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'],
+    [`/user/${id}`, 404, 'DELETE, GET, HEAD, OPTIONS, PATCH, PUT'],
+    ['/login', 405, 'OPTIONS, POST'],
+    ['/logout', 405, 'OPTIONS, POST'],
+    ['/me', 401, 'GET, HEAD, OPTIONS'],
+  ];
+  for (const [path, head, allow] of routes) {
+    test(`answers HEAD ${path} with ${head} and no body, OPTIONS with 204 and Allow: ${allow}`, async () => {
+      const before = await members();
+      const headRes = await raw(server.port, get(path, 'HEAD'));
+      assert.equal(statusOf(headRes.text), head);
+      assert.ok(headRes.text.endsWith('\r\n\r\n'), 'HEAD has no body');
+      const options = await raw(server.port, get(path, 'OPTIONS'));
+      assert.equal(statusOf(options.text), 204);
+      assert.match(options.text, new RegExp(`allow: ${allow}\r\n`, 'i'));
+      assert.ok(options.text.endsWith('\r\n\r\n'), 'OPTIONS has no body');
+      assert.equal(await members(), before);
+    });
+  }
+
+  test('answers HEAD on the static files with their headers and no body', async () => {
+    for (const path of ['/static/style.css', '/static/app.js', '/about']) {
+      const res = await raw(server.port, get(path, 'HEAD'));
+      assert.equal(statusOf(res.text), 200, path);
+      assert.match(res.text, /content-length: [1-9]\d*\r\n/i, path);
+      assert.ok(res.text.endsWith('\r\n\r\n'), `${path}: no body`);
+    }
+  });
 });
