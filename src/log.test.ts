@@ -46,3 +46,17 @@ setTimeout(() => {}, 5000);`;
     child.kill();
   }
 });
+
+test('writes human-readable lines, not JSON, when asked to be pretty', async () => {
+  const { spawn } = await import('node:child_process');
+  const script = `import { createLogger } from ${JSON.stringify(new URL('./log.ts', import.meta.url).href)};
+createLogger({ level: 'info', pretty: true }).info({ reqId: 'r-9' }, 'pretty line');`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  assert.match(out, /INFO/);
+  assert.match(out, /pretty line/);
+  assert.match(out, /reqId.*r-9/);
+  assert.doesNotMatch(out, /^\{"level"/m);
+});
