@@ -34,6 +34,7 @@ export const scenario: Scenario = {
   contenders: [
     contender('maru + Redis', 'session-maru', { SESSION_STORE: 'redis', REDIS_URL, REDIS_PREFIX: `${RUN_PREFIX}maru:` }),
     contender('@fastify/session', 'session-fastify', { REDIS_URL, REDIS_PREFIX: `${RUN_PREFIX}fastify:` }),
+    contender('@fastify/session (rolling: false)', 'session-fastify', { REDIS_URL, REDIS_PREFIX: `${RUN_PREFIX}fastify-nr:`, FASTIFY_SESSION_ROLLING: '0' }),
     contender('express-session', 'session-express', { REDIS_URL, REDIS_PREFIX: `${RUN_PREFIX}express:` }),
     contender('maru + memory', 'session-maru', { SESSION_STORE: 'memory' }),
     {

@@ -1,5 +1,7 @@
 // Fastify 5 + @fastify/cookie + @fastify/session + connect-redis (on the `redis` client), with the settings its
 // docs recommend for a login session (saveUninitialized: false, cookie not Secure over plain HTTP); the rest default.
+// Its default `rolling: true` re-sends the cookie and re-saves the session on every response; env
+// FASTIFY_SESSION_ROLLING=0 turns that off, for a like-for-like read-only comparison.
 import fastifyCookie from '@fastify/cookie';
 import fastifySession from '@fastify/session';
 import { RedisStore } from 'connect-redis';
@@ -23,6 +25,7 @@ await app.register(fastifySession, {
   secret: 'a secret with minimum length of 32 characters!',
   cookie: { secure: false, httpOnly: true, sameSite: 'lax' },
   saveUninitialized: false,
+  rolling: process.env.FASTIFY_SESSION_ROLLING !== '0',
   store: new RedisStore({ client, prefix: process.env.REDIS_PREFIX ?? 'bench:fastify:' }),
 });
 app.get('/bench-login', async (req) => {
