@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,20 @@ function maru(args: string[], env: Record<string, string> = {}): Run {
   const { DATABASE_URL: _db, REDIS_URL: _redis, PORT: _port, HOST: _host, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     env: { ...inherited, LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return { child, stderr: () => stderr, exited };
+}
+
+/** `maru …` as the unprivileged user nobody, with a data directory nobody may write. */
+function maruAsNobody(args: string[]): Run {
+  const dataDir = mkdtempSync(join(tmpdir(), 'maru-cli-nobody-'));
+  chmodSync(dataDir, 0o777);
+  dataDirs.push(dataDir);
+  const child = spawn('runuser', ['-u', 'nobody', '--', 'env', `DATA_DIR=${dataDir}`, `HOME=${dataDir}`, 'LOG_LEVEL=info', process.execPath, '--import', 'tsx', MAIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -120,6 +134,39 @@ describe('maru serve', { concurrency: true }, () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  test('maru exits non-zero with one line when a port needs privileges it does not have', async () => {
+    // As root every port is allowed, so the check runs as nobody (runuser); the data directory must be theirs too.
+    const unprivileged = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+    assert.ok(unprivileged > 1, 'this check needs privileged ports (net.ipv4.ip_unprivileged_port_start > 1)');
+    const port = Math.min(80, unprivileged - 1);
+    const args = ['serve', '--host', '127.0.0.1', '--port', String(port)];
+    const run = process.getuid?.() === 0 ? maruAsNobody(args) : maru(args);
+    assert.equal(await run.exited, 1);
+    assert.equal(
+      run.stderr(),
+      `maru: no permission to listen on port ${port} (127.0.0.1:${port}): ports below 1024 need privileges; choose one above 1023, e.g. --port 8080\n`,
+    );
+  });
+
+  test('maru exits 1 at once on a second signal while it waits for a stuck connection', async () => {
+    await withMaru(['--port', '0'], async (urls, run) => {
+      const { port } = new URL(urls[0]!);
+      const socket = connect(Number(port), '127.0.0.1');
+      await once(socket, 'connect');
+      socket.on('error', () => {});
+      socket.write('GET /hello HTTP/1.1\r\nHost: x\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      run.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(run.child.exitCode, null, 'waiting for the stuck connection');
+      const started = Date.now();
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exited, 1);
+      assert.ok(Date.now() - started < 2000);
+      socket.destroy();
+    });
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
