@@ -5,23 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { sessionStoreContract } from '../../test/contracts/session-store.js';
 import { REDIS_URL, serviceSkip } from '../../test/services.js';
+import { removeRedisKeys } from '../../test/session/redis-keys.js';
 import { spareport, startRedisServer } from '../../test/session/redis-server.js';
 import { RedisStore } from './redis.js';
 
 const skip = await serviceSkip('redis');
 const prefix = `maru-test:${randomBytes(6).toString('hex')}:`;
 
-/** Deletes every key this run created. */
-async function removeKeys(): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await redis.quit();
-}
+const removeKeys = () => removeRedisKeys(REDIS_URL, prefix);
 
 sessionStoreContract(
   'RedisStore',

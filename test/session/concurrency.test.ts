@@ -8,11 +8,16 @@ import { createApp, MemoryStore, RedisStore, sessions, type SessionStore } from 
 import { memoryLogger } from '../logger.js';
 import { serve, type TestServer } from '../server.js';
 import { REDIS_URL, serviceSkip } from '../services.js';
+import { removeRedisKeys } from './redis-keys.js';
 
 const redisSkip = await serviceSkip('redis');
+const redisPrefix = `maru-test:conc:${randomBytes(6).toString('hex')}:`;
+after(async () => {
+  if (!redisSkip) await removeRedisKeys(REDIS_URL, redisPrefix);
+});
 const stores: [string, () => SessionStore, string | false][] = [
   ['MemoryStore', () => new MemoryStore(), false],
-  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: `maru-test:conc:${randomBytes(6).toString('hex')}:` }), redisSkip],
+  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: redisPrefix }), redisSkip],
 ];
 
 /** Requests parked in a handler until the test lets them go, by name. */

@@ -11,15 +11,20 @@ import { createApp, MemoryStore, RedisStore, sessions, SqliteStore, type Session
 import { memoryLogger } from '../logger.js';
 import { serve, type TestServer } from '../server.js';
 import { REDIS_URL, serviceSkip } from '../services.js';
+import { removeRedisKeys } from './redis-keys.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'maru-session-flow-'));
 after(() => rm(dir, { recursive: true, force: true }));
 const redisSkip = await serviceSkip('redis');
+const redisPrefix = `maru-test:flow:${randomBytes(6).toString('hex')}:`;
+after(async () => {
+  if (!redisSkip) await removeRedisKeys(REDIS_URL, redisPrefix);
+});
 
 const stores: [string, () => SessionStore, string | false][] = [
   ['MemoryStore', () => new MemoryStore(), false],
   ['SqliteStore', () => new SqliteStore({ database: join(dir, 'sessions.db') }), false],
-  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: `maru-test:flow:${randomBytes(6).toString('hex')}:` }), redisSkip],
+  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: redisPrefix }), redisSkip],
 ];
 
 /** The `sid=value` of the one session Set-Cookie of a response. */
