@@ -137,7 +137,8 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     let pending = loading.get(real);
     if (pending === undefined) {
       const type = mime.contentType(basename(file)) || OCTET_STREAM;
-      const control = typeof cacheControl === 'function' ? cacheControl(path.relative === '' ? index || '' : path.relative) : cacheControl;
+      // The function sees the file's path under the root: 'docs/index.html' for a request of '/docs/'.
+      const control = typeof cacheControl === 'function' ? cacheControl(file.slice(root.length + 1)) : cacheControl;
       pending = loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed });
       pending.finally(() => loading.delete(real)).catch(() => {});
       loading.set(real, pending);

@@ -37,7 +37,7 @@ describe('serveStatic as middleware', () => {
     app.use(
       serveStatic({
         root: tree.root,
-        cacheControl: (path) => (/\.[0-9a-f]{8}\.js$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+        cacheControl: (path) => (/\.[0-9a-f]{8}\.js$/.test(path) ? 'public, max-age=31536000, immutable' : path === 'docs/index.html' ? 'max-age=60' : 'no-cache'),
       }),
     );
     app.get('/api/hello', (ctx) => ctx.text('from the router'));
@@ -200,7 +200,9 @@ describe('serveStatic as middleware', () => {
     const home = await request(url('/'));
     assert.equal(home.body.toString(), '<h1>home</h1>');
     assert.equal(home.headers['content-type'], 'text/html; charset=utf-8');
-    assert.equal((await request(url('/docs/'))).body.toString(), '<h1>docs</h1>');
+    const docs = await request(url('/docs/'));
+    assert.equal(docs.body.toString(), '<h1>docs</h1>');
+    assert.equal(docs.headers['cache-control'], 'max-age=60', 'the Cache-Control function saw docs/index.html');
     const redirect = await request(url('/docs'));
     assert.equal(redirect.status, 301);
     assert.equal(redirect.headers.location, '/docs/');
