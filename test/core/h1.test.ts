@@ -106,6 +106,26 @@ describe('HTTP/1.1 adapter', () => {
     assert.deepEqual([...res.text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]), ['200', '404', '200']);
   });
 
+  test('writes exactly one access line per request, whatever its outcome', async () => {
+    const sent: [method: string, path: string, status: number][] = [
+      ['GET', '/hello', 200],
+      ['HEAD', '/hello', 200],
+      ['GET', '/nope', 404],
+      ['DELETE', '/hello', 405],
+      ['OPTIONS', '/hello', 204],
+      ['GET', '/bad-header', 500],
+    ];
+    for (const [i, [method, path]] of sent.entries()) {
+      await request(`${server.url}${path}?secret=${i}`, { method, headers: { 'x-request-id': `one-line-${i}` } });
+    }
+    const lines = logger.lines().filter((line) => String(line.reqId).startsWith('one-line-') && line.msg === 'request');
+    assert.deepEqual(
+      lines.map((line) => [line.method, line.path, line.status]),
+      sent,
+    );
+    assert.ok(lines.every((line) => typeof line.ms === 'number'));
+  });
+
   test('logs 499 when the client leaves before the reply', async () => {
     await raw(server.port, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\n\r\n', 50);
     await new Promise((resolve) => setTimeout(resolve, 400));
