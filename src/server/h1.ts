@@ -60,7 +60,7 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
     discard(reply);
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }));
-    app.done(ctx, 500, err);
+    app.done(ctx, 500);
     return;
   }
 

@@ -126,6 +126,12 @@ describe('HTTP/1.1 adapter', () => {
     assert.ok(lines.every((line) => typeof line.ms === 'number'));
   });
 
+  test('logs a refused reply once as an error, not also as a response that did not complete', async () => {
+    await request(`${server.url}/bad-header`, { headers: { 'x-request-id': 'refused-1' } });
+    const lines = logger.lines().filter((line) => line.reqId === 'refused-1');
+    assert.deepEqual(lines.map((line) => [line.level, line.msg]), [[50, 'reply was rejected'], [30, 'request']]);
+  });
+
   test('logs 499 when the client leaves before the reply', async () => {
     await raw(server.port, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\n\r\n', 50);
     await new Promise((resolve) => setTimeout(resolve, 400));
