@@ -83,6 +83,13 @@ describe('inject() against a real socket', () => {
     });
   }
 
+  test('answers HEAD of a reply with an impossible file range like a socket does: the file is never opened', async () => {
+    const injected = await inject(app, { method: 'HEAD', url: '/bad-range' });
+    const socket = await overSocket(`${server.url}/bad-range`, 'HEAD');
+    assert.equal(injected.status, socket.status);
+    assert.equal(injected.status, 206);
+  });
+
   test('answers the skeleton routes as the issue asks', async () => {
     const hello = await inject(app, { url: '/hello' });
     assert.equal(hello.body, 'Hello Node!');
