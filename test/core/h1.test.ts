@@ -132,6 +132,18 @@ describe('HTTP/1.1 adapter', () => {
     assert.deepEqual(lines.map((line) => [line.level, line.msg]), [[50, 'reply was rejected'], [30, 'request']]);
   });
 
+  test('skips an unread request body, so the next request on the connection is read as a request', async () => {
+    // Bodies that look like requests: if they were not skipped whole, a 404 would show up.
+    const smuggled = 'GET /nope HTTP/1.1\r\nHost: x\r\n\r\n';
+    const res = await raw(
+      server.port,
+      `POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}` +
+        `POST /hello HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n` +
+        'GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    assert.deepEqual([...res.text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]), ['405', '405', '200']);
+  });
+
   test('logs 499 when the client leaves before the reply', async () => {
     await raw(server.port, 'GET /slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-1\r\n\r\n', 50);
     await new Promise((resolve) => setTimeout(resolve, 400));
