@@ -37,6 +37,12 @@ export interface LoadOptions {
   readonly precompressed: boolean;
 }
 
+/**
+ * Brotli quality for compression at load time. Measured on a 64 KiB stylesheet here: quality 11 takes ~240 ms
+ * (the first request of every file would wait that long), 9 takes ~18 ms for output 14% larger, 5 takes ~2 ms
+ * for 19% larger. 9 it is; for the last bytes, ship `.br` files made at 11 at build time (served as siblings).
+ */
+const BROTLI_QUALITY = 9;
 /** Files smaller than this are not compressed: the framing would eat the gain. */
 const MIN_COMPRESS_SIZE = 256;
 /** What a file's bookkeeping (headers, replies) costs the budget, beyond its bytes. */
@@ -73,7 +79,7 @@ export async function loadEntry(file: string, real: string, stat: BigIntStats, o
     const worth = (out: Buffer) => out.length <= size * 0.9;
     if (br === undefined) {
       const out = await brotliAsync(bytes, {
-        params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: size },
+        params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: size },
       });
       if (worth(out)) br = buildRepresentation({ ...base, encoding: 'br', size: out.length, bytes: out, path: real });
     }
