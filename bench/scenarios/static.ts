@@ -87,6 +87,8 @@ http {
 const contenders: readonly Contender[] = [
   { name: 'nginx', command: nginxCommand },
   { name: 'maru', command: (_port, workDir) => ['node', server('static-maru'), rootOf(workDir)] },
+  // The same, mounted on a wildcard route: no middleware chain, so a cache hit is answered synchronously.
+  { name: 'maru (route)', command: (_port, workDir) => ['node', server('static-maru'), rootOf(workDir)], env: { STATIC_MOUNT: 'route' } },
   { name: '@fastify/static', command: (_port, workDir) => ['node', server('static-fastify'), rootOf(workDir)] },
   { name: 'express.static', command: (_port, workDir) => ['node', server('static-express'), rootOf(workDir)] },
 ];
