@@ -30,9 +30,9 @@ function methodLines(results: readonly ScenarioResult[]): string[] {
   const m = first.method;
   return [
     `- Each server runs alone, pinned with \`taskset -c ${m.serverCore}\`; \`wrk -t${m.threads} -c${m.connections} --latency\` runs pinned to core ${m.wrkCore}, against 127.0.0.1.`,
-    `- Per target: a ${m.warmupSeconds} s warm-up run, then a ${m.seconds} s measured run${(m.rounds ?? 1) > 1 ? `; ${m.rounds} rounds through all contenders, interleaved, the best round counts (other work can only slow a run down)` : ''}. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
+    `- Per target and contender: a ${m.warmupSeconds} s warm-up run, then ${m.rounds} measured run${m.rounds > 1 ? 's' : ''} of ${m.seconds} s${m.rounds > 1 ? ' in rounds through all contenders (or, in scenarios whose servers run side by side, slices alternating between them in a rotating order); the best run counts, since other work on the machine can only slow a run down' : ''}. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
     `- Before each target the runner waits (up to ${m.quietWaitSeconds ?? 30} s) for the machine to be quiet (≤ 10 % CPU busy over 0.5 s); a run that started on a busier machine says so in its errors column.`,
-    '- Ratios are requests/s over the baseline of the same scenario, from the same run. RSS is the server\'s resident memory after its last run.',
+    '- Ratios are requests/s over the baseline of the same scenario, from the same run. RSS is the server\'s resident memory after its last run. CPU/request is the server\'s user + system CPU time over the measured run divided by its requests: it moves far less than requests/s when other work shares the machine.',
     '- Servers log nothing unless their name says so (`maru (access log on)` writes one pino JSON line per request to /dev/null).',
     ...results.map((r) => `- \`${r.id}\`: ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), Node ${r.machine.node}, wrk ${r.machine.wrk}, ${r.machine.kernel}.`),
   ];
@@ -40,7 +40,8 @@ function methodLines(results: readonly ScenarioResult[]): string[] {
 
 /** One scenario: a table per target, then the goals and other measures with their verdicts. */
 export function renderScenario(result: ScenarioResult): string[] {
-  const lines = [`## ${result.title} (\`${result.id}\`)`, '', `Baseline: **${result.baseline}**.`, ''];
+  const layout = result.interleaved === true ? ' All contenders ran side by side, each idle while another was measured; the measured slices alternated between them.' : '';
+  const lines = [`## ${result.title} (\`${result.id}\`)`, '', `Baseline: **${result.baseline}**.${layout}`, ''];
   if (result.failure !== undefined) lines.push(`**The scenario failed:** ${oneLine(result.failure)}`, '');
   for (const c of result.contenders) if (c.failure !== undefined) lines.push(`- **${c.name} FAILED:** ${oneLine(c.failure)}`);
   if (result.contenders.some((c) => c.failure !== undefined)) lines.push('');
@@ -48,14 +49,14 @@ export function renderScenario(result: ScenarioResult): string[] {
   for (const target of result.targets) {
     lines.push(`### ${target.name}`, '');
     const rounds = result.method.rounds > 1;
-    const header = ['contender', 'requests/s', `× ${result.baseline}`, 'p99 latency', ...(target.throughput ? ['transfer/s'] : []), ...(rounds ? ['each round, r/s'] : []), 'errors', 'RSS'];
+    const header = ['contender', 'requests/s', `× ${result.baseline}`, 'p99 latency', 'CPU/request', ...(target.throughput ? ['transfer/s'] : []), ...(rounds ? ['each round, r/s'] : []), 'errors', 'RSS'];
     const rows: string[][] = [];
     for (const contender of result.contenders) {
       const cell = contender.cells[target.name];
       const rss = contender.rssAfter === undefined ? '' : `${(contender.rssAfter / 2 ** 20).toFixed(0)} MB`;
       if (cell === undefined || cell.kind !== 'measured') {
         const shown = contender.failure !== undefined ? 'FAILED' : cell?.kind === 'failed' ? `FAILED: ${oneLine(cell.reason)}` : '—';
-        rows.push([contender.name, shown, '', '', ...(target.throughput ? [''] : []), ...(rounds ? [''] : []), '', rss]);
+        rows.push([contender.name, shown, '', '', '', ...(target.throughput ? [''] : []), ...(rounds ? [''] : []), '', rss]);
         continue;
       }
       const w = cell.wrk;
@@ -67,6 +68,7 @@ export function renderScenario(result: ScenarioResult): string[] {
         Math.round(w.requestsPerSec).toLocaleString('en-US'),
         ratio === undefined ? '' : `${ratio.toFixed(2)}×`,
         `${w.p99Ms.toFixed(2)} ms`,
+        cell.cpuPerRequestUs === undefined ? '' : `${cell.cpuPerRequestUs.toFixed(1)} µs`,
         ...(target.throughput ? [`${(w.transferPerSec / 2 ** 20).toFixed(1)} MB/s`] : []),
         ...(rounds ? [(cell.samples ?? [w.requestsPerSec]).map((n) => Math.round(n).toLocaleString('en-US')).join(' · ')] : []),
         errors,
@@ -93,8 +95,10 @@ function formatValue(value: number): string {
   return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(1) : value.toFixed(3);
 }
 
+/** A failure on one table-safe line, cut short: the full text is in the scenario's JSON. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' / ').replace(/\|/g, '\\|');
+  const line = text.replace(/\s*\n\s*/g, ' / ').replace(/\|/g, '\\|');
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
 /** A Markdown table with padded columns; the first column left-aligned, the others right-aligned. */

@@ -30,6 +30,8 @@ export type Cell =
       readonly wrk: WrkResult;
       /** Share of the machine's CPU busy just before the run (0..1): high means other work shared the cores. */
       readonly busyBefore?: number;
+      /** Server CPU time (user + system) per request over the measured run, µs: unlike requests/s, barely moved by other work on the machine. */
+      readonly cpuPerRequestUs?: number;
       /** Requests/s of every round when there were several; `wrk` is the best of them. */
       readonly samples?: readonly number[];
     }
@@ -58,6 +60,8 @@ export interface ScenarioResult {
   readonly contenders: readonly ContenderResult[];
   readonly goals: readonly RatioGoal[];
   readonly measures: readonly Measure[];
+  /** True when the contenders ran side by side and the measured slices alternated between them. */
+  readonly interleaved?: boolean;
   /** Set when the scenario itself failed (setup threw…). */
   readonly failure?: string;
 }

@@ -5,7 +5,7 @@ import { freePort, probe } from './probe.js';
 import type { Cell, ContenderResult, Machine, Method, ScenarioResult } from './result.js';
 import type { Contender, Measure, Scenario, Target } from './scenario.js';
 import { waitForQuiet } from './quiet.js';
-import { startServer } from './server-process.js';
+import { startServer, type ServerProcess } from './server-process.js';
 import { runWrk } from './wrk.js';
 
 export interface RunOptions {
@@ -25,19 +25,12 @@ export interface RunOptions {
  */
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
   const workDir = await mkdtemp(join(tmpdir(), `maru-bench-${scenario.id}-`));
-  // Round after round through all contenders, so that a disturbance hits one round of each rather than all of one.
-  const rounds: ContenderResult[][] = scenario.contenders.map(() => []);
+  let contenders: ContenderResult[] = [];
   let measures: readonly Measure[] = [];
   let failure: string | undefined;
   try {
     await scenario.setup?.(workDir);
-    for (let round = 1; round <= options.method.rounds; round++) {
-      if (options.method.rounds > 1) options.say(`  round ${round} of ${options.method.rounds}`);
-      for (const [i, contender] of scenario.contenders.entries()) {
-        options.say(`  ${contender.name}`);
-        rounds[i]!.push(await runContender(scenario, contender, workDir, options));
-      }
-    }
+    contenders = scenario.interleave === true ? await runInterleaved(scenario, workDir, options) : await runInRounds(scenario, workDir, options);
     if (scenario.measures !== undefined) {
       options.say('  other measures');
       measures = await scenario.measures(workDir);
@@ -57,11 +50,25 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     machine: options.machine,
     method: options.method,
     targets: scenario.targets.map((t) => ({ name: t.name, path: t.path, method: t.method ?? 'GET', throughput: t.throughput === true })),
-    contenders: rounds.flatMap((runs) => (runs.length === 0 ? [] : [bestOf(runs)])),
+    contenders,
     goals: scenario.goals ?? [],
     measures,
+    interleaved: scenario.interleave === true,
     ...(failure === undefined ? {} : { failure }),
   };
+}
+
+/** Round after round through all contenders, one at a time, so that a disturbance hits one round of each rather than all of one. */
+async function runInRounds(scenario: Scenario, workDir: string, options: RunOptions): Promise<ContenderResult[]> {
+  const rounds: ContenderResult[][] = scenario.contenders.map(() => []);
+  for (let round = 1; round <= options.method.rounds; round++) {
+    if (options.method.rounds > 1) options.say(`  round ${round} of ${options.method.rounds}`);
+    for (const [i, contender] of scenario.contenders.entries()) {
+      options.say(`  ${contender.name}`);
+      rounds[i]!.push(await runContender(scenario, contender, workDir, options));
+    }
+  }
+  return rounds.map((runs) => bestOf(runs));
 }
 
 /**
@@ -87,44 +94,126 @@ export function bestOf(runs: readonly ContenderResult[]): ContenderResult {
   return { name: first.name, cells, ...(rss.length === 0 ? {} : { rssAfter: Math.max(...rss) }) };
 }
 
-async function runContender(scenario: Scenario, contender: Contender, workDir: string, { method, say }: RunOptions): Promise<ContenderResult> {
+/** A contender that started, answered every target with the expected status, and is ready to measure. */
+interface Started {
+  readonly contender: Contender;
+  readonly base: string;
+  readonly extra: Readonly<Record<string, string>>;
+  readonly targets: readonly Target[];
+  readonly server: ServerProcess;
+}
+
+/** Starts a contender pinned to the server core and checks it; a failure is the contender's result, with its stderr. */
+async function startContender(scenario: Scenario, contender: Contender, workDir: string, { method, say }: RunOptions): Promise<Started | ContenderResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const server = startServer(contender.command(port, workDir), { port, core: method.serverCore, env: contender.env ?? {} });
-  const failed = (reason: string): ContenderResult => {
-    say(`    FAILED: ${reason}`);
-    return { name: contender.name, failure: reason, cells: {} };
-  };
+  const targets = scenario.targets.filter((t) => !contender.skip?.includes(t.name));
+  let reason: string | undefined;
   try {
-    const measured = scenario.targets.filter((t) => !contender.skip?.includes(t.name));
-    try {
-      await server.ready(measured[0]?.path ?? '/');
-    } catch (err) {
-      const tail = server.stderrTail();
-      return failed(`${(err as Error).message}${tail === '' ? '' : `\n${tail}`}`);
-    }
+    await server.ready(targets[0]?.path ?? '/');
     const extra = (await contender.prepare?.(base)) ?? {};
-    const wrong = await wrongStatuses(base, measured, extra);
-    if (wrong.length > 0) return failed(wrong.join('; '));
+    const wrong = await wrongStatuses(base, targets, extra);
+    if (wrong.length === 0) return { contender, base, extra, targets, server };
+    reason = wrong.join('; ');
+  } catch (err) {
+    const tail = server.stderrTail();
+    reason = `${(err as Error).message}${tail === '' ? '' : `\n${tail}`}`;
+  }
+  await server.stop();
+  say(`    ${contender.name} FAILED: ${reason}`);
+  return { name: contender.name, failure: reason, cells: {} };
+}
 
+function isStarted(value: Started | ContenderResult): value is Started {
+  return 'server' in value;
+}
+
+async function runContender(scenario: Scenario, contender: Contender, workDir: string, options: RunOptions): Promise<ContenderResult> {
+  const { method, say } = options;
+  const started = await startContender(scenario, contender, workDir, options);
+  if (!isStarted(started)) return started;
+  const { server } = started;
+  try {
     const cells: Record<string, Cell> = {};
     for (const target of scenario.targets) {
-      if (!measured.includes(target)) {
+      if (!started.targets.includes(target)) {
         cells[target.name] = { kind: 'skipped' };
         continue;
       }
       const busy = await waitForQuiet({ say, timeoutMs: method.quietWaitSeconds * 1000 });
-      cells[target.name] = await measure(base, target, extra, workDir, method, busy);
-      const cell = cells[target.name]!;
-      say(cell.kind === 'measured' ? `    ${target.name}: ${Math.round(cell.wrk.requestsPerSec)} r/s, p99 ${cell.wrk.p99Ms.toFixed(2)} ms` : `    ${target.name}: failed`);
+      const warm = await warmUp(started, target, workDir, method);
+      cells[target.name] = warm ?? (await measure(started, target, workDir, method, busy));
+      say(`    ${target.name}: ${describe(cells[target.name]!)}`);
     }
     const rssAfter = await server.rss();
     return { name: contender.name, cells, ...(rssAfter === undefined ? {} : { rssAfter }) };
-  } catch (err) {
-    return failed((err as Error).message);
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Every contender running side by side (each idle while another is measured), and each target measured in short
+ * slices that alternate between contenders, round after round, in a rotating order: a disturbance from other work
+ * on the machine then lands on one slice of each contender instead of on all of one. The best slice counts.
+ */
+async function runInterleaved(scenario: Scenario, workDir: string, options: RunOptions): Promise<ContenderResult[]> {
+  const { method, say } = options;
+  const results = new Map<string, ContenderResult>();
+  const started: Started[] = [];
+  try {
+    for (const contender of scenario.contenders) {
+      const result = await startContender(scenario, contender, workDir, options);
+      if (isStarted(result)) started.push(result);
+      else results.set(contender.name, result);
+    }
+    const cells = new Map<string, Record<string, Cell>>(started.map((s) => [s.contender.name, {}]));
+    for (const target of scenario.targets) {
+      say(`  ${target.name}`);
+      const serving = started.filter((s) => s.targets.includes(target));
+      for (const s of started) if (!serving.includes(s)) cells.get(s.contender.name)![target.name] = { kind: 'skipped' };
+      const slices = new Map<string, Cell[]>(serving.map((s) => [s.contender.name, []]));
+      for (const s of serving) {
+        const warm = await warmUp(s, target, workDir, method);
+        if (warm !== undefined) slices.get(s.contender.name)!.push(warm);
+      }
+      for (let round = 0; round < method.rounds; round++) {
+        const order = serving.map((_, i) => serving[(i + round) % serving.length]!);
+        for (const s of order) {
+          if (slices.get(s.contender.name)!.some((c) => c.kind === 'failed')) continue;
+          const busy = await waitForQuiet({ say, timeoutMs: method.quietWaitSeconds * 1000 });
+          slices.get(s.contender.name)!.push(await measure(s, target, workDir, method, busy));
+        }
+      }
+      for (const s of serving) {
+        const cell = bestCell(slices.get(s.contender.name)!);
+        cells.get(s.contender.name)![target.name] = cell;
+        say(`    ${s.contender.name}: ${describe(cell)}`);
+      }
+    }
+    for (const s of started) {
+      const rssAfter = await s.server.rss();
+      results.set(s.contender.name, { name: s.contender.name, cells: cells.get(s.contender.name)!, ...(rssAfter === undefined ? {} : { rssAfter }) });
+    }
+  } finally {
+    await Promise.all(started.map((s) => s.server.stop()));
+  }
+  return scenario.contenders.flatMap((c) => results.get(c.name) ?? []);
+}
+
+/** The measured slice with the most requests/s, with every slice's figure; a failed slice wins (it must be seen). */
+function bestCell(cells: readonly Cell[]): Cell {
+  const failed = cells.find((c) => c.kind === 'failed');
+  const measured = cells.filter((c): c is Extract<Cell, { kind: 'measured' }> => c.kind === 'measured');
+  if (failed !== undefined || measured.length === 0) return failed ?? { kind: 'failed', reason: 'not measured' };
+  const best = measured.reduce((a, b) => (b.wrk.requestsPerSec > a.wrk.requestsPerSec ? b : a));
+  return measured.length === 1 ? best : { ...best, samples: measured.map((c) => c.wrk.requestsPerSec) };
+}
+
+function describe(cell: Cell): string {
+  if (cell.kind === 'measured') return `${Math.round(cell.wrk.requestsPerSec)} r/s, p99 ${cell.wrk.p99Ms.toFixed(2)} ms`;
+  return cell.kind === 'failed' ? `FAILED: ${cell.reason}` : 'skipped';
 }
 
 /** One line per target whose answer is not the expected status. */
@@ -139,23 +228,39 @@ async function wrongStatuses(base: string, targets: readonly Target[], extra: Re
   return wrong;
 }
 
-async function measure(base: string, target: Target, extra: Readonly<Record<string, string>>, workDir: string, method: Method, busyBefore: number | undefined): Promise<Cell> {
-  const run = {
-    url: base + target.path,
+function wrkRun(s: Started, target: Target, workDir: string, method: Method) {
+  return {
+    url: s.base + target.path,
     connections: method.connections,
     threads: method.threads,
     core: method.wrkCore,
-    headers: { ...target.headers, ...extra },
+    headers: { ...target.headers, ...s.extra },
     scratchDir: workDir,
     ...(target.method === undefined ? {} : { method: target.method }),
   };
+}
+
+/** The warm-up run (its figures are thrown away); a failed cell when wrk itself fails. */
+async function warmUp(s: Started, target: Target, workDir: string, method: Method): Promise<Cell | undefined> {
+  if (method.warmupSeconds === 0) return undefined;
   try {
-    if (method.warmupSeconds > 0) await runWrk({ ...run, seconds: method.warmupSeconds });
-    const wrk = await runWrk({ ...run, seconds: method.seconds });
+    await runWrk({ ...wrkRun(s, target, workDir, method), seconds: method.warmupSeconds });
+    return undefined;
+  } catch (err) {
+    return { kind: 'failed', reason: (err as Error).message };
+  }
+}
+
+/** One measured run, with the server's CPU time per request over it. */
+async function measure(s: Started, target: Target, workDir: string, method: Method, busyBefore: number | undefined): Promise<Cell> {
+  try {
+    const cpuBefore = await s.server.cpuSeconds();
+    const wrk = await runWrk({ ...wrkRun(s, target, workDir, method), seconds: method.seconds });
+    const cpuAfter = await s.server.cpuSeconds();
+    const cpuPerRequestUs = cpuBefore === undefined || cpuAfter === undefined || wrk.requests === 0 ? undefined : ((cpuAfter - cpuBefore) / wrk.requests) * 1e6;
     // wrk counts statuses >= 400 as errors; when such a status is the expected answer they are not errors.
-    const expectedError = (target.status ?? 200) >= 400;
-    const result = expectedError ? { ...wrk, non2xx: 0 } : wrk;
-    return { kind: 'measured', wrk: result, ...(busyBefore === undefined ? {} : { busyBefore }) };
+    const result = (target.status ?? 200) >= 400 ? { ...wrk, non2xx: 0 } : wrk;
+    return { kind: 'measured', wrk: result, ...(busyBefore === undefined ? {} : { busyBefore }), ...(cpuPerRequestUs === undefined ? {} : { cpuPerRequestUs }) };
   } catch (err) {
     return { kind: 'failed', reason: (err as Error).message };
   }

@@ -55,10 +55,10 @@ async function main(): Promise<number> {
     wrkCore: cpus().length > 1 ? 1 : 0,
     threads: 1,
     connections: seconds('BENCH_CONNECTIONS', 64),
-    warmupSeconds: seconds('BENCH_WARMUP', 3),
-    seconds: seconds('BENCH_DURATION', 10),
-    rounds: seconds('BENCH_ROUNDS', 1),
-    quietWaitSeconds: seconds('BENCH_QUIET_WAIT', 30),
+    warmupSeconds: seconds('BENCH_WARMUP', 2),
+    seconds: seconds('BENCH_DURATION', 5),
+    rounds: seconds('BENCH_ROUNDS', 3),
+    quietWaitSeconds: seconds('BENCH_QUIET_WAIT', 5),
   };
   if (method.seconds === 0 || method.connections === 0 || method.rounds === 0) throw new TypeError('BENCH_DURATION, BENCH_CONNECTIONS and BENCH_ROUNDS must be at least 1');
   if (method.wrkCore === method.serverCore) console.warn('bench: only one CPU core: the server and wrk share it, the figures are not comparable with other runs');

@@ -11,6 +11,11 @@ export interface Scenario {
   readonly baseline: string;
   readonly targets: readonly Target[];
   readonly contenders: readonly Contender[];
+  /**
+   * The contenders may run side by side (they share no state): the runner then starts them all and alternates
+   * short measured slices between them, which keeps other work on the machine from skewing one contender.
+   */
+  readonly interleave?: boolean;
   /** Ratio goals checked after the run, e.g. `{ contender: 'maru', against: 'node:http', atLeast: 0.98 }`. */
   readonly goals?: readonly RatioGoal[];
   /** Measurements other than wrk's (start-up time, idle memory…), run after the contenders with the same scratch directory. */

@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probe } from './probe.js';
 
 const live = new Set<ChildProcess>();
+// Linux reports CPU times in clock ticks, 100 a second on every common kernel configuration.
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 /** Kills every server still running (the runner calls it when it is interrupted). */
 export function killServers(): void {
@@ -16,6 +18,8 @@ export interface ServerProcess {
   ready(readyPath: string, timeoutMs?: number): Promise<number>;
   /** Resident set size now, in bytes (from /proc). */
   rss(): Promise<number | undefined>;
+  /** CPU time (user + system, all threads) the server has used so far, in seconds (from /proc). */
+  cpuSeconds(): Promise<number | undefined>;
   /** SIGTERM, then SIGKILL when it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** The last lines the server wrote to stderr, to explain a failure. */
@@ -75,6 +79,13 @@ export function startServer(argv: readonly string[], { port, core, env = {}, cwd
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
       const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
       return kb === null ? undefined : Number(kb[1]) * 1024;
+    },
+    async cpuSeconds() {
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+      // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : undefined;
     },
     async stop(graceMs = 3000) {
       if (exit !== undefined) return;

@@ -14,6 +14,7 @@ export const core: Scenario = {
   id: 'core',
   title: 'Core: routing and small replies',
   baseline: 'node:http',
+  interleave: true,
   targets: [
     { name: 'GET /hello', path: '/hello' },
     { name: 'GET /users/:id', path: '/users/42' },
