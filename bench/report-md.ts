@@ -82,7 +82,8 @@ export function renderScenario(result: ScenarioResult): string[] {
   if (verdicts.length > 0 || result.measures.length > 0) lines.push('### Goals', '');
   for (const v of verdicts) {
     const shown = v.ratio === undefined ? 'not measured' : `${v.ratio.toFixed(3)}×`;
-    lines.push(`- ${v.met ? 'met' : '**MISSED**'}: ${v.goal.contender} ≥ ${v.goal.atLeast}× ${v.goal.against} on ${v.target} — ${shown}`);
+    const byCpu = v.cpuRatio === undefined ? '' : ` (by CPU time per request: ${v.cpuRatio.toFixed(3)}×, ${v.cpuRatio >= v.goal.atLeast ? 'met' : 'missed'})`;
+    lines.push(`- ${v.met ? 'met' : '**MISSED**'}: ${v.goal.contender} ≥ ${v.goal.atLeast}× ${v.goal.against} on ${v.target} — ${shown}${byCpu}`);
   }
   for (const m of result.measures) {
     const bound = m.atMost === undefined ? '' : ` (goal ≤ ${m.atMost} ${m.unit}: ${measureMet(m) ? 'met' : '**MISSED**'})`;

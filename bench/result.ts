@@ -79,12 +79,28 @@ export function ratioOf(result: ScenarioResult, contender: string, target: strin
   return mine === undefined || theirs === undefined || theirs === 0 ? undefined : mine / theirs;
 }
 
+/**
+ * The baseline's CPU time per request over the contender's on one target: like the requests/s ratio (above 1 is
+ * better), but from CPU time, which other work on the machine barely moves.
+ */
+export function cpuRatioOf(result: ScenarioResult, contender: string, target: string, against = result.baseline): number | undefined {
+  const cpu = (name: string) => {
+    const cell = result.contenders.find((c) => c.name === name)?.cells[target];
+    return cell?.kind === 'measured' ? cell.cpuPerRequestUs : undefined;
+  };
+  const mine = cpu(contender);
+  const theirs = cpu(against);
+  return mine === undefined || theirs === undefined || mine === 0 ? undefined : theirs / mine;
+}
+
 export interface GoalVerdict {
   readonly goal: RatioGoal;
   readonly target: string;
   /** undefined when either side was not measured: a goal that cannot be checked is not met. */
   readonly ratio: number | undefined;
   readonly met: boolean;
+  /** The same comparison by CPU time per request (see cpuRatioOf). */
+  readonly cpuRatio: number | undefined;
 }
 
 /** Each goal on each target it applies to. */
@@ -94,7 +110,8 @@ export function judgeGoals(result: ScenarioResult): GoalVerdict[] {
     for (const target of result.targets) {
       if (goal.targets !== undefined && !goal.targets.includes(target.name)) continue;
       const ratio = ratioOf(result, goal.contender, target.name, goal.against);
-      verdicts.push({ goal, target: target.name, ratio, met: ratio !== undefined && ratio >= goal.atLeast });
+      const cpuRatio = cpuRatioOf(result, goal.contender, target.name, goal.against);
+      verdicts.push({ goal, target: target.name, ratio, met: ratio !== undefined && ratio >= goal.atLeast, cpuRatio });
     }
   }
   return verdicts;
