@@ -89,6 +89,8 @@ const contenders: readonly Contender[] = [
   { name: 'maru', command: (_port, workDir) => ['node', server('static-maru'), rootOf(workDir)] },
   // The same, mounted on a wildcard route: no middleware chain, so a cache hit is answered synchronously.
   { name: 'maru (route)', command: (_port, workDir) => ['node', server('static-maru'), rootOf(workDir)], env: { STATIC_MOUNT: 'route' } },
+  // Not a file server: node:http answering from Buffers read at start-up — what any Node server can reach at best.
+  { name: 'node:http (Buffer)', command: (_port, workDir) => ['node', server('static-node-buffer'), rootOf(workDir)] },
   { name: '@fastify/static', command: (_port, workDir) => ['node', server('static-fastify'), rootOf(workDir)] },
   { name: 'express.static', command: (_port, workDir) => ['node', server('static-express'), rootOf(workDir)] },
 ];
