@@ -7,12 +7,12 @@ import { portFromEnv } from './users.js';
 
 const root = process.argv[2];
 if (root === undefined) throw new TypeError('usage: static-node-buffer <root directory>');
-const files = new Map<string, { body: Buffer; headers: Record<string, string | number> }>();
+const files = new Map<string, { body: Buffer; etag: string; headers: Record<string, string | number> }>();
 for (const [name, type] of [['site.css', 'text/css; charset=utf-8'], ['photo.bin', 'application/octet-stream']] as const) {
   const path = join(root, name);
   const stat = statSync(path);
   const etag = `"${stat.size.toString(16)}-${(BigInt(Math.floor(stat.mtimeMs / 1000)) * 1_000_000_000n).toString(16)}"`;
-  files.set(`/${name}`, { body: readFileSync(path), headers: { 'content-type': type, 'content-length': stat.size, etag, 'last-modified': stat.mtime.toUTCString() } });
+  files.set(`/${name}`, { body: readFileSync(path), etag, headers: { 'content-type': type, 'content-length': stat.size, etag, 'last-modified': stat.mtime.toUTCString() } });
 }
 createServer((req, res) => {
   const file = files.get(req.url ?? '');
@@ -21,8 +21,8 @@ createServer((req, res) => {
     return;
   }
   const inm = req.headers['if-none-match'];
-  if (inm !== undefined && inm.includes(String(file.headers.etag))) {
-    res.writeHead(304, { etag: file.headers.etag! }).end();
+  if (inm !== undefined && inm.includes(file.etag)) {
+    res.writeHead(304, { etag: file.etag }).end();
     return;
   }
   res.writeHead(200, file.headers).end(file.body);
