@@ -16,6 +16,8 @@ const REGISTER_CONCURRENCY = 4;
 const database = `maru_bench_${randomBytes(4).toString('hex')}`;
 
 const registrations: { contender: string; perSecond: number }[] = [];
+const loginTimes: { contender: string; wrongPassword: number; unknownName: number }[] = [];
+const LOGIN_SAMPLES = 9;
 const sessionKeys: string[] = [];
 
 function appContender(name: string, dataSubdir: string, env: Record<string, string> = {}): Contender {
@@ -35,6 +37,14 @@ function appContender(name: string, dataSubdir: string, env: Record<string, stri
       };
       await Promise.all(Array.from({ length: REGISTER_CONCURRENCY }, worker));
       registrations.push({ contender: name, perSecond: MEMBERS / ((performance.now() - started) / 1000) });
+      // A failed login must not tell whether the name exists: interleave the two kinds and compare their medians.
+      const wrong: number[] = [];
+      const unknown: number[] = [];
+      for (let i = 0; i < LOGIN_SAMPLES; i++) {
+        wrong.push(await timeLogin(baseUrl, 'member-001'));
+        unknown.push(await timeLogin(baseUrl, `nobody-${i}`));
+      }
+      loginTimes.push({ contender: name, wrongPassword: median(wrong), unknownName: median(unknown) });
       const login = await post(`${baseUrl}/login`, { name: 'member-000', password: 'password-0' });
       if (login.status !== 200) throw new Error(`login answered ${login.status}`);
       const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
@@ -42,6 +52,18 @@ function appContender(name: string, dataSubdir: string, env: Record<string, stri
       return { cookie };
     },
   };
+}
+
+async function timeLogin(baseUrl: string, name: string): Promise<number> {
+  const started = performance.now();
+  const res = await post(`${baseUrl}/login`, { name, password: 'not-the-password' });
+  if (res.status !== 401) throw new Error(`a wrong login answered ${res.status}`);
+  return performance.now() - started;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function post(url: string, body: unknown): Promise<Response> {
@@ -96,6 +118,15 @@ export const scenario: Scenario = {
       unit: '/s',
       method: `${MEMBERS} registrations, ${REGISTER_CONCURRENCY} at a time, while preparing the run`,
     }));
+    for (const { contender, wrongPassword, unknownName } of loginTimes) {
+      measures.push({
+        name: `${contender}: failed login, unknown name ÷ wrong password (median time, larger over smaller)`,
+        value: Math.max(unknownName / wrongPassword, wrongPassword / unknownName),
+        unit: '×',
+        atMost: 1.25,
+        method: `${LOGIN_SAMPLES} of each, interleaved: ${unknownName.toFixed(1)} ms vs ${wrongPassword.toFixed(1)} ms`,
+      });
+    }
     return measures;
   },
 };
