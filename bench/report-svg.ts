@@ -24,8 +24,10 @@ export function renderChart(results: readonly ScenarioResult[]): string {
 
   for (const result of results) {
     y += 18;
-    parts.push(text(12, y, `${result.title} — baseline ${result.baseline} = 1.0`, { weight: 'bold', size: 13 }));
-    y += 8;
+    parts.push(text(12, y, result.title, { weight: 'bold', size: 13 }));
+    y += 15;
+    parts.push(text(12, y, `1.0 = ${result.baseline} (dashed line)`, { fill: '#495057', size: 11 }));
+    y += 4;
     const others = result.contenders.filter((c) => c.name !== result.baseline);
     const ratios = result.targets.flatMap((t) => others.map((c) => ratioOf(result, c.name, t.name) ?? 0));
     const max = Math.max(1.2, Math.ceil(Math.max(...ratios, 0) * 5 + 0.5) / 5);
@@ -46,7 +48,7 @@ export function renderChart(results: readonly ScenarioResult[]): string {
         } else {
           const end = scale(ratio);
           bars.push(`<rect x="${BAR_LEFT}" y="${y}" width="${(end - BAR_LEFT).toFixed(1)}" height="${BAR}" fill="${colours.get(contender.name)}" rx="2"><title>${escape(`${contender.name} · ${target.name}: ${ratio.toFixed(3)}×`)}</title></rect>`);
-          bars.push(text(end + 5, y + BAR - 3, `${ratio.toFixed(2)}×${ratio > max ? ' →' : ''}`));
+          bars.push(text(end + 5, y + BAR - 3, `${ratio.toFixed(2)}×${ratio > max ? ' →' : ''}`, { halo: true }));
         }
         y += BAR + GAP;
       }
@@ -60,7 +62,10 @@ export function renderChart(results: readonly ScenarioResult[]): string {
       grid.push(text(Number(x), y + 12, tick.toFixed(2).replace(/0$/, ''), { anchor: 'middle', fill: '#868e96', size: 10 }));
     }
     const one = scale(1).toFixed(1);
-    parts.push(...grid, ...bars, `<line x1="${one}" y1="${top}" x2="${one}" y2="${y}" stroke="#212529" stroke-width="1.5" stroke-dasharray="4 3"/>`);
+    // The 1.0 line over the bars, under the value labels (which carry a white halo to stay readable across it).
+    const labels = bars.filter((part) => part.includes('paint-order'));
+    const shapes = bars.filter((part) => !part.includes('paint-order'));
+    parts.push(...grid, ...shapes, `<line x1="${one}" y1="${top}" x2="${one}" y2="${y}" stroke="#212529" stroke-width="1.5" stroke-dasharray="4 3"/>`, ...labels);
     y += 22;
   }
   if (results.length === 0) parts.push(text(12, (y += 20), 'No results yet: run npm run bench.'));
@@ -94,8 +99,9 @@ function colourMap(results: readonly ScenarioResult[]): Map<string, string> {
   return colours;
 }
 
-function text(x: number, y: number, content: string, { anchor = 'start', weight = 'normal', fill = '#212529', size = 12 }: { anchor?: string; weight?: string; fill?: string; size?: number } = {}): string {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${anchor}" font-weight="${weight}" fill="${fill}" font-size="${size}">${escape(content)}</text>`;
+function text(x: number, y: number, content: string, { anchor = 'start', weight = 'normal', fill = '#212529', size = 12, halo = false }: { anchor?: string; weight?: string; fill?: string; size?: number; halo?: boolean } = {}): string {
+  const outline = halo ? ' stroke="#ffffff" stroke-width="3" paint-order="stroke"' : '';
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" text-anchor="${anchor}" font-weight="${weight}" fill="${fill}" font-size="${size}"${outline}>${escape(content)}</text>`;
 }
 
 function escape(value: string): string {
