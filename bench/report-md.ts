@@ -29,12 +29,12 @@ function methodLines(results: readonly ScenarioResult[]): string[] {
   if (first === undefined) return ['No results yet.'];
   const m = first.method;
   return [
-    `- Each server runs alone, pinned with \`taskset -c ${m.serverCore}\`; \`wrk -t${m.threads} -c${m.connections} --latency\` runs pinned to core ${m.wrkCore}, against 127.0.0.1.`,
+    `- Servers are pinned with \`taskset -c ${m.serverCore}\`; \`wrk -t${m.threads} -c${m.connections} --latency\` runs pinned to core ${m.wrkCore}, against 127.0.0.1. One wrk run at a time, so a server never shares its core with a loaded peer.`,
     `- Per target and contender: a ${m.warmupSeconds} s warm-up run, then ${m.rounds} measured run${m.rounds > 1 ? 's' : ''} of ${m.seconds} s${m.rounds > 1 ? ' in rounds through all contenders (or, in scenarios whose servers run side by side, slices alternating between them in a rotating order); the best run counts, since other work on the machine can only slow a run down' : ''}. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
     `- Before each target the runner waits (up to ${m.quietWaitSeconds ?? 30} s) for the machine to be quiet (≤ 10 % CPU busy over 0.5 s); a run that started on a busier machine says so in its errors column.`,
     '- Ratios are requests/s over the baseline of the same scenario, from the same run. RSS is the server\'s resident memory after its last run. CPU/request is the server\'s user + system CPU time over the measured run divided by its requests: it moves far less than requests/s when other work shares the machine.',
     '- Servers log nothing unless their name says so (`maru (access log on)` writes one pino JSON line per request to /dev/null).',
-    ...results.map((r) => `- \`${r.id}\`: ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), Node ${r.machine.node}, wrk ${r.machine.wrk}, ${r.machine.kernel}.`),
+    ...results.map((r) => `- \`${r.id}\`: ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), Node ${r.machine.node}, wrk ${r.machine.wrk}, ${r.machine.kernel}; ${r.method.warmupSeconds} s warm-up, ${r.method.rounds ?? 1} × ${r.method.seconds} s measured.`),
   ];
 }
 
