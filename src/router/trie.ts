@@ -49,7 +49,8 @@ export function createTrieRouter<T>(): Router<T> {
       const segment = segments[i]!;
       if (segment.startsWith(':')) {
         const name = segment.slice(1);
-        if (!/^\w+$/.test(name)) throw new TypeError(`bad parameter name in route ${pattern}`);
+        // Params live in a plain object (fast to build and read); `__proto__` would be its prototype setter.
+        if (!/^\w+$/.test(name) || name === '__proto__') throw new TypeError(`bad parameter name in route ${pattern}`);
         if (node.param !== undefined && node.param.name !== name) {
           throw new TypeError(`route ${pattern} names parameter :${name} where another route has :${node.param.name}`);
         }
@@ -100,10 +101,11 @@ export function createTrieRouter<T>(): Router<T> {
     }
     // Only origin-form targets are paths (RFC 9112 §3.2.1); `*` and absolute-form never match a route.
     if (path.charCodeAt(0) !== 47 /* / */) return NOT_FOUND;
-    const params: Record<string, string> = Object.create(null);
+    // A plain object, not Object.create(null): V8 keeps it in fast mode, and its keys are route-defined names.
+    const params: Record<string, string> = {};
     const matched = match(root, path, 1, params, method);
     if (matched === undefined) return refuse(root, path, method);
-    decodeParams(params);
+    if (path.includes('%')) decodeParams(params);
     return { kind: 'found', value: (matched.methods!.get(method) ?? matched.methods!.get('GET'))!, params };
   }
 
@@ -134,7 +136,7 @@ function match<T>(node: Node<T>, path: string, start: number, params: Record<str
   const end = slash === -1 ? path.length : slash;
   const segment = path.slice(start, end);
 
-  const next = node.statics.get(segment);
+  const next = node.statics.size === 0 ? undefined : node.statics.get(segment);
   if (next !== undefined) {
     const found = slash === -1 ? (takes(next, method) ? next : undefined) : match(next, path, slash + 1, params, method);
     if (found !== undefined) return found;
@@ -173,7 +175,7 @@ function collect<T>(node: Node<T>, path: string, start: number, into: Node<T>[])
 
 // Wildcards stay raw; every other parameter is decoded here, once, after the whole path matched.
 function decodeParams(params: Record<string, string>): void {
-  for (const name in params) {
+  for (const name of Object.keys(params)) {
     const raw = params[name]!;
     if (name === WILDCARD_PARAM || !raw.includes('%')) continue;
     try {
