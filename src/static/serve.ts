@@ -1,7 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import mime from 'mime-types';
 import type { Context } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { Reply } from '../reply.js';
@@ -48,6 +47,14 @@ export type StaticHandler = (ctx: Context, next?: () => Promise<Reply>) => Reply
 
 const ALLOW = 'GET, HEAD';
 const OCTET_STREAM = 'application/octet-stream';
+// mime-types parses the whole mime-db when it loads (~20 ms here): load it with the first file, not at start-up.
+let mimeTypes: Promise<typeof import('mime-types')> | undefined;
+
+async function contentTypeOf(name: string): Promise<string> {
+  const mime = await (mimeTypes ??= import('mime-types').then((module) => module.default));
+  return mime.contentType(name) || OCTET_STREAM;
+}
+
 /** Errors that mean "no such file here" rather than a fault. */
 const MISSING_PATH: Found = Object.freeze({ kind: 'missing', canonical: true });
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP', 'EISDIR']);
@@ -136,10 +143,11 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
 
     let pending = loading.get(real);
     if (pending === undefined) {
-      const type = mime.contentType(basename(file)) || OCTET_STREAM;
       // The function sees the file's path under the root: 'docs/index.html' for a request of '/docs/'.
       const control = typeof cacheControl === 'function' ? cacheControl(file.slice(root.length + 1)) : cacheControl;
-      pending = loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed });
+      pending = contentTypeOf(basename(file)).then((type) =>
+        loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed }),
+      );
       pending.finally(() => loading.delete(real)).catch(() => {});
       loading.set(real, pending);
     }
