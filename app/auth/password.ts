@@ -63,19 +63,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key !== undefined && timingSafeEqual(key, parsed.key);
 }
 
-// Computed once, when this module loads (start-up), so the first failed login is not slower than the rest.
-const dummyHash = hashPassword(randomBytes(24).toString('base64'));
-dummyHash.catch(() => {}); // an unhandled rejection must not crash start-up; verifyAgainstDummy surfaces it
-
 /**
  * Spends the time of one verifyPassword and answers false. Call it at login when no member has the given name, so
- * "no such name" and "wrong password" take the same time and the answer does not reveal which names exist.
+ * "no such name" and "wrong password" take the same time and the answer does not reveal which names exist. It
+ * runs the very derivation a verification runs (today's parameters, a fresh salt) and compares in constant time
+ * against a random key, so there is nothing to precompute at start-up (a precomputed hash would cost every
+ * process 32 MiB of scrypt memory and a thread-pool slot while it starts).
  *
  * @example
  * const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  await verifyPassword(password, await dummyHash);
+  const key = await derive(password, randomBytes(SALT_BYTES), KEY_BYTES, { N, r: R, p: P });
+  timingSafeEqual(key, randomBytes(KEY_BYTES));
   return false;
 }
 
