@@ -26,17 +26,21 @@ function appContender(name: string, dataSubdir: string, env: Record<string, stri
     command: (port, workDir) => [process.execPath, MAIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', join(workDir, dataSubdir)],
     env: { LOG_LEVEL: 'warn', ...env },
     async prepare(baseUrl) {
+      // Later rounds restart the server on the same data: the members are there already (409), and only the
+      // first round, which really registered them all, counts for the registration rate.
       const started = performance.now();
       let next = 0;
+      let created = 0;
       const worker = async () => {
         while (next < MEMBERS) {
           const i = next++;
           const res = await post(`${baseUrl}/users`, { name: `member-${String(i).padStart(3, '0')}`, password: `password-${i}` });
-          if (res.status !== 201) throw new Error(`registering member ${i} answered ${res.status}`);
+          if (res.status === 201) created++;
+          else if (res.status !== 409) throw new Error(`registering member ${i} answered ${res.status}`);
         }
       };
       await Promise.all(Array.from({ length: REGISTER_CONCURRENCY }, worker));
-      registrations.push({ contender: name, perSecond: MEMBERS / ((performance.now() - started) / 1000) });
+      if (created === MEMBERS) registrations.push({ contender: name, perSecond: MEMBERS / ((performance.now() - started) / 1000) });
       // A failed login must not tell whether the name exists: interleave the two kinds and compare their medians.
       const wrong: number[] = [];
       const unknown: number[] = [];
@@ -44,7 +48,7 @@ function appContender(name: string, dataSubdir: string, env: Record<string, stri
         wrong.push(await timeLogin(baseUrl, 'member-001'));
         unknown.push(await timeLogin(baseUrl, `nobody-${i}`));
       }
-      loginTimes.push({ contender: name, wrongPassword: median(wrong), unknownName: median(unknown) });
+      if (created === MEMBERS) loginTimes.push({ contender: name, wrongPassword: median(wrong), unknownName: median(unknown) });
       const login = await post(`${baseUrl}/login`, { name: 'member-000', password: 'password-0' });
       if (login.status !== 200) throw new Error(`login answered ${login.status}`);
       const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
