@@ -116,15 +116,13 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     const stack = [...middleware];
     return (ctx) => {
       let last = -1;
-      const step = (i: number): Promise<Reply> => {
+      // Synchronous as long as every step is: a middleware that answers at once (a static-file cache hit) costs
+      // no promise. next() is always a promise, as its type says; a sync throw below it becomes its rejection.
+      const step = (i: number): Reply | Promise<Reply> => {
         if (i <= last) return nextCalledTwice(ctx);
         last = i;
-        try {
-          const mw = stack[i];
-          return Promise.resolve(mw === undefined ? dispatch(ctx) : mw(ctx, () => step(i + 1)));
-        } catch (err) {
-          return Promise.reject(err);
-        }
+        const mw = stack[i];
+        return mw === undefined ? dispatch(ctx) : mw(ctx, () => settle(() => step(i + 1)));
       };
       return step(0);
     };
@@ -186,6 +184,15 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
 
 // A middleware's bug, answered without running the rest of the chain again. The rejection is marked handled:
 // a middleware that drops this promise (`void next()`) must not crash the process with an unhandledRejection.
+/** A step's reply as next()'s promise: a sync reply resolved, a sync throw rejected. */
+function settle(run: () => Reply | Promise<Reply>): Promise<Reply> {
+  try {
+    return Promise.resolve(run());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
 function nextCalledTwice(ctx: Context): Promise<Reply> {
   const err = new Error('next() called more than once by one middleware');
   ctx.log.error({ err }, err.message);
