@@ -1,4 +1,4 @@
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+import { FORBIDDEN_KEYS } from './forbidden-keys.js';
 
 /**
  * Parses an `application/x-www-form-urlencoded` body into a null-prototype record. Of repeated names the first

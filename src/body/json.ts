@@ -1,6 +1,6 @@
 import { HttpError } from '../errors.js';
+import { FORBIDDEN_KEYS } from './forbidden-keys.js';
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 // A key can only be forbidden if one of these words, or a \u escape that could spell one, is in the text.
 const SUSPECT = /__proto__|constructor|prototype|\\u/;
 
