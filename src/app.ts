@@ -182,8 +182,6 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
   return app;
 }
 
-// A middleware's bug, answered without running the rest of the chain again. The rejection is marked handled:
-// a middleware that drops this promise (`void next()`) must not crash the process with an unhandledRejection.
 /** A step's reply as next()'s promise: a sync reply resolved, a sync throw rejected. */
 function settle(run: () => Reply | Promise<Reply>): Promise<Reply> {
   try {
@@ -193,6 +191,8 @@ function settle(run: () => Reply | Promise<Reply>): Promise<Reply> {
   }
 }
 
+// A middleware's bug, answered without running the rest of the chain again. The rejection is marked handled:
+// a middleware that drops this promise (`void next()`) must not crash the process with an unhandledRejection.
 function nextCalledTwice(ctx: Context): Promise<Reply> {
   const err = new Error('next() called more than once by one middleware');
   ctx.log.error({ err }, err.message);
@@ -216,5 +216,13 @@ export function errorReply(ctx: Context, err: unknown): Reply {
     return err.headers === undefined ? reply : { ...reply, headers: { ...reply.headers, ...err.headers } };
   }
   ctx.log.error({ err }, 'unhandled error');
+  return internalErrorReply(ctx);
+}
+
+/**
+ * The generic 500: no message, no stack, only the request id to find the logged error by. Callers log first; the
+ * transport adapters use it too when Node refuses a reply.
+ */
+export function internalErrorReply(ctx: Context): Reply {
   return ctx.json({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }, 500);
 }

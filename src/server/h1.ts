@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { App } from '../app.js';
+import { internalErrorReply, type App } from '../app.js';
 import type { Context } from '../context.js';
 import { isFileBody, mergeHeaders, statusHasNoBody, type FileBody, type Reply } from '../reply.js';
 
@@ -58,8 +58,9 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
     for (const name of res.getHeaderNames()) res.removeHeader(name);
     ctx.log.error({ err }, 'reply was rejected');
     discard(reply);
-    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }));
+    const failed = internalErrorReply(ctx);
+    res.writeHead(failed.status, failed.headers as Record<string, string | number>);
+    res.end(failed.body);
     app.done(ctx, 500);
     return;
   }

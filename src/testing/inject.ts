@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import type { App } from '../app.js';
+import { internalErrorReply, type App } from '../app.js';
 import { isFileBody, mergeHeaders, statusHasNoBody, type Reply, type ReplyHeaders } from '../reply.js';
 
 export interface InjectRequest {
@@ -65,7 +65,7 @@ export async function inject(app: App, request: InjectRequest = {}): Promise<Inj
     // What Node's ServerResponse refuses over a socket must fail here too, with the adapter's 500.
     ctx.log.error({ err }, 'reply was rejected');
     await discard(reply);
-    reply = { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'Internal Server Error', requestId: ctx.id } }) };
+    reply = internalErrorReply(ctx);
     replyHeaders = reply.headers;
   }
   const rawBody = ctx.method === 'HEAD' || statusHasNoBody(reply.status) ? await discard(reply) : await collect(reply);
