@@ -75,8 +75,8 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
   if (!Number.isInteger(bodyLimit) || bodyLimit < 0) throw new TypeError(`option bodyLimit must be a non-negative integer, got ${bodyLimit}`);
   const router: Router<RouteEntry> = createTrieRouter();
   const middleware: Middleware[] = [];
-  const shared: ContextShared = { log, bodyLimit };
   const logAccess = log.isLevelEnabled('info');
+  const shared: ContextShared = { log, bodyLimit, timed: logAccess };
   let chain: ((ctx: Context) => Reply | Promise<Reply>) | undefined;
 
   function assertOpen(): void {

@@ -7,7 +7,7 @@ import { Context, type RequestInfo } from './context.js';
 function contextFor(target: string, headers: RequestInfo['headers'] = {}): Context {
   return new Context(
     { method: 'GET', target, headers, body: Readable.from([]), remoteAddress: '127.0.0.1', secure: false, httpVersion: '1.1' },
-    { log: memoryLogger().log, bodyLimit: 1024 },
+    { log: memoryLogger().log, bodyLimit: 1024, timed: true },
   );
 }
 
@@ -124,8 +124,16 @@ test('tags its log lines with the request id', () => {
   const logger = memoryLogger();
   const ctx = new Context(
     { method: 'GET', target: '/', headers: { 'x-request-id': 'r-1' }, body: Readable.from([]), remoteAddress: undefined, secure: false, httpVersion: '1.1' },
-    { log: logger.log, bodyLimit: 1 },
+    { log: logger.log, bodyLimit: 1, timed: true },
   );
   ctx.log.info('hello');
   assert.equal(logger.lines()[0]!.reqId, 'r-1');
+});
+
+test('reads the clock for a request only when the app times requests', () => {
+  const request: RequestInfo = { method: 'GET', target: '/', headers: {}, body: Readable.from([]), remoteAddress: undefined, secure: false, httpVersion: '1.1' };
+  const before = performance.now();
+  const timed = new Context(request, { log: memoryLogger().log, bodyLimit: 1, timed: true });
+  assert.ok(timed.startTime >= before && timed.startTime <= performance.now());
+  assert.equal(new Context(request, { log: memoryLogger().log, bodyLimit: 1, timed: false }).startTime, 0);
 });

@@ -26,6 +26,8 @@ export interface RequestInfo {
 export interface ContextShared {
   readonly log: Logger;
   readonly bodyLimit: number;
+  /** Whether requests are timed (only the access log needs it; a clock read per request is not free). */
+  readonly timed: boolean;
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
@@ -52,8 +54,8 @@ export class Context {
   params: Readonly<Record<string, string>> = NO_PARAMS;
   /** The body limit of the matched route (bytes). */
   bodyLimit: number;
-  /** `performance.now()` when the request arrived. */
-  readonly startTime = performance.now();
+  /** `performance.now()` when the request arrived, when the app times requests (access log on); else 0. */
+  readonly startTime: number;
   /** Headers to add to whatever reply is written, e.g. Set-Cookie or Vary. Lower-case names. */
   responseHeaders: Record<string, string | string[]> | undefined;
 
@@ -80,6 +82,7 @@ export class Context {
     this.#raw = request.body;
     this.#shared = shared;
     this.bodyLimit = shared.bodyLimit;
+    this.startTime = shared.timed ? performance.now() : 0;
   }
 
   /** The query string, parsed on first use. */
