@@ -1,12 +1,14 @@
 import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
 import type { UserRepository } from '../users/repo.js';
-import { validateName } from '../users/validate.js';
+import { PASSWORD_MAX, validateName } from '../users/validate.js';
 import { readFields, isFormPost } from './input.js';
 import { requireMember } from './member.js';
 import type { PageRenderer } from './pages.js';
 
-const MAX_PASSWORD = 128;
+// A valid password is at most PASSWORD_MAX code points, so at most twice as many UTF-16 units: longer input is
+// refused before scrypt sees it, without turning away a valid password made of characters outside the BMP.
+const MAX_PASSWORD_UNITS = 2 * PASSWORD_MAX;
 
 /** Login, logout and "who am I". */
 export function authRoutes(app: App, users: UserRepository, pages: PageRenderer): void {
@@ -43,8 +45,8 @@ export function authRoutes(app: App, users: UserRepository, pages: PageRenderer)
  */
 async function authenticate(users: UserRepository, name: unknown, password: unknown) {
   const failed = () => new HttpError(401, 'LOGIN_FAILED', 'wrong name or password');
-  if (typeof name !== 'string' || typeof password !== 'string' || password.length > MAX_PASSWORD) {
-    await verifyAgainstDummy(typeof password === 'string' ? password.slice(0, MAX_PASSWORD) : '');
+  if (typeof name !== 'string' || typeof password !== 'string' || password.length > MAX_PASSWORD_UNITS) {
+    await verifyAgainstDummy(typeof password === 'string' ? password.slice(0, MAX_PASSWORD_UNITS) : '');
     throw failed();
   }
   const checked = validateName(name);

@@ -219,6 +219,14 @@ describe('login, /me and logout', () => {
     assert.equal(wrong.headers['set-cookie'], undefined);
   });
 
+  test('logs in with a valid password of 128 characters outside the BMP (256 UTF-16 units)', async () => {
+    const c = t.client();
+    const password = '🔑'.repeat(128);
+    assert.equal((await c.request({ method: 'POST', url: '/users', body: { name: 'emoji-pw', password } })).status, 201);
+    const res = await c.request({ method: 'POST', url: '/login', body: { name: 'emoji-pw', password } });
+    assert.equal(res.status, 200);
+  });
+
   test('answers 401 for credentials of the wrong type or size', async () => {
     for (const body of [{ name: ['x'], password: 'secret-password' }, { name: 'x', password: 'p'.repeat(10_000) }, {}]) {
       const res = await t.client().request({ method: 'POST', url: '/login', body });
