@@ -2,7 +2,7 @@ import { HttpError, type App, type Context, type Reply } from '../../src/index.j
 import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
 import type { UserRepository } from '../users/repo.js';
 import { PASSWORD_MAX, validateName } from '../users/validate.js';
-import { readFields, isFormPost } from './input.js';
+import { ACCOUNT_BODY, readFields, isFormPost } from './input.js';
 import { requireMember } from './member.js';
 import type { PageRenderer } from './pages.js';
 
@@ -12,7 +12,7 @@ const MAX_PASSWORD_UNITS = 2 * PASSWORD_MAX;
 
 /** Login, logout and "who am I". */
 export function authRoutes(app: App, users: UserRepository, pages: PageRenderer): void {
-  app.post('/login', { bodyLimit: 16 * 1024 }, async (ctx: Context): Promise<Reply> => {
+  app.post('/login', ACCOUNT_BODY, async (ctx: Context): Promise<Reply> => {
     const form = isFormPost(ctx);
     try {
       const fields = await readFields(ctx);

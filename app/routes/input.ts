@@ -1,5 +1,8 @@
 import { HttpError, type Context } from '../../src/index.js';
 
+/** Route options of the account routes: a name and two passwords fit in far less, and junk never reaches scrypt. */
+export const ACCOUNT_BODY = { bodyLimit: 16 * 1024 } as const;
+
 const FORM = /^\s*application\/x-www-form-urlencoded\s*(;|$)/i;
 
 /** True for a plain HTML form post: the answer is then a redirect or a page rather than JSON. */

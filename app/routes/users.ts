@@ -2,15 +2,13 @@ import { HttpError, type App, type Context, type Reply } from '../../src/index.j
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { UserRepository } from '../users/repo.js';
 import { validateName, validatePassword, type Validated } from '../users/validate.js';
-import { readFields, isFormPost } from './input.js';
+import { ACCOUNT_BODY, readFields, isFormPost } from './input.js';
 import { publicUser, requireSelf } from './member.js';
 import type { PageRenderer } from './pages.js';
 
 // RFC 9562 textual form; anything else cannot name a member, so it is a 404 without a query.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_PAGE = 20;
-// A name and two passwords fit in far less; a small limit keeps scrypt and the parser away from junk.
-const SMALL_BODY = { bodyLimit: 16 * 1024 };
 
 /**
  * The users REST API: list, show, register, rename (PUT), rename or change password (PATCH), delete. The book's
@@ -97,8 +95,8 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer)
   };
 
   for (const base of ['/users', '/user']) {
-    app.route(base).get(list).post(SMALL_BODY, create);
-    app.route(`${base}/:id`).get(show).put(SMALL_BODY, rename).patch(SMALL_BODY, patch).delete(remove);
+    app.route(base).get(list).post(ACCOUNT_BODY, create);
+    app.route(`${base}/:id`).get(show).put(ACCOUNT_BODY, rename).patch(ACCOUNT_BODY, patch).delete(remove);
   }
 }
 
