@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { test } from 'node:test';
 import { memoryLogger } from '../test/logger.js';
 import { createApp, type App } from './app.js';
 import { HttpError } from './errors.js';
+import type { FinishedRequest } from './observe.js';
 import { inject } from './testing/inject.js';
 
 function appWith(setup: (app: App) => void, level = 'info') {
@@ -253,14 +255,14 @@ test('validates options and handlers at set-up', () => {
   assert.throws(() => app.use('nope' as never), /needs a middleware function/);
 });
 
-test('writes one access line per request with reqId, method, path, status and ms', async () => {
+test('writes one access line per request with reqId, method, path, status, client address, ms and bytes', async () => {
   const { app, lines } = appWith((a) => a.get('/users/:id', (ctx) => ctx.text('x')));
   await inject(app, { url: '/users/7?x=1', headers: { 'x-request-id': 'abc-1' } });
   await inject(app, { method: 'POST', url: '/users/7' });
   const access = lines().filter((line) => line.msg === 'request');
   assert.equal(access.length, 2);
   assert.deepEqual({ ...access[0], time: 0, ms: 0, pid: 0, hostname: '' }, {
-    level: 30, time: 0, pid: 0, hostname: '', reqId: 'abc-1', method: 'GET', path: '/users/7', status: 200, ms: 0, msg: 'request',
+    level: 30, time: 0, pid: 0, hostname: '', reqId: 'abc-1', method: 'GET', path: '/users/7', status: 200, ip: '127.0.0.1', ms: 0, bytes: 1, msg: 'request',
   });
   assert.equal(typeof access[0]!.ms, 'number');
   assert.ok((access[0]!.ms as number) >= 0);
@@ -271,4 +273,60 @@ test('writes no access line when LOG_LEVEL is above info', async () => {
   const { app, lines } = appWith((a) => a.get('/', (ctx) => ctx.text('x')), 'warn');
   await inject(app, { url: '/' });
   assert.deepEqual(lines(), []);
+});
+
+test('tells observers the route pattern, status, bytes and duration of each finished request', async () => {
+  const { app } = appWith((a) => a.get('/users/:id', (ctx) => ctx.text('hello')));
+  const seen: FinishedRequest[] = [];
+  const stop = app.observe((finished) => seen.push(finished));
+  await inject(app, { url: '/users/7' });
+  await inject(app, { url: '/nowhere' });
+  stop();
+  await inject(app, { url: '/users/8' });
+  assert.deepEqual(seen.map(({ status, route, bytes }) => ({ status, route, bytes })), [
+    { status: 200, route: '/users/:id', bytes: 5 },
+    { status: 404, route: undefined, bytes: Buffer.byteLength(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no such resource' } })) },
+  ]);
+  assert.ok(seen.every((finished) => finished.durationMs >= 0 && finished.error === undefined));
+  assert.equal(seen[0]!.ctx.path, '/users/7');
+});
+
+test('an observer that throws is logged and does not stop the others', async () => {
+  const { app, lines } = appWith((a) => a.get('/', (ctx) => ctx.text('x')), 'warn');
+  let after = 0;
+  app.observe(() => {
+    throw new Error('observer bug');
+  });
+  app.observe(() => after++);
+  assert.equal((await inject(app, { url: '/' })).status, 200);
+  assert.equal(after, 1);
+  assert.equal(lines().filter((line) => line.msg === 'a request observer threw').length, 1);
+});
+
+test('publishes finished requests on the maru:request:finish diagnostics channel while someone listens', async () => {
+  const { app } = appWith((a) => a.get('/x', (ctx) => ctx.text('x')), 'warn');
+  const seen: number[] = [];
+  const listener = (message: unknown) => seen.push((message as FinishedRequest).status);
+  subscribe('maru:request:finish', listener);
+  try {
+    await inject(app, { url: '/x' });
+    await inject(app, { url: '/y' });
+  } finally {
+    unsubscribe('maru:request:finish', listener);
+  }
+  await inject(app, { url: '/x' });
+  assert.deepEqual(seen, [200, 404]);
+});
+
+test('believes forwarded headers only from the peers of trustProxy', async () => {
+  const { app } = appWith((a) => a.get('/who', (ctx) => ctx.json({ ip: ctx.ip, secure: ctx.secure, origin: ctx.origin })), 'warn');
+  const trusting = createApp({ log: memoryLogger('warn').log, trustProxy: 'loopback' });
+  trusting.get('/who', (ctx) => ctx.json({ ip: ctx.ip, secure: ctx.secure, origin: ctx.origin }));
+  const headers = { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'example.com' };
+  assert.deepEqual((await inject(trusting, { url: '/who', headers })).json(), { ip: '203.0.113.9', secure: true, origin: 'https://example.com' });
+  assert.deepEqual((await inject(trusting, { url: '/who', headers, remoteAddress: '198.51.100.1' })).json(), {
+    ip: '198.51.100.1', secure: false, origin: 'http://localhost',
+  });
+  assert.deepEqual((await inject(app, { url: '/who', headers })).json(), { ip: '127.0.0.1', secure: false, origin: 'http://localhost' });
+  assert.throws(() => createApp({ log: memoryLogger().log, trustProxy: ['10.0.0.0/33'] }), /option trustProxy: "10.0.0.0\/33"/);
 });

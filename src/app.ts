@@ -3,6 +3,8 @@ import { DEFAULT_BODY_LIMIT } from './body/read.js';
 import { Context, type ContextShared, type RequestInfo } from './context.js';
 import { HttpError } from './errors.js';
 import { createLogger } from './log.js';
+import { accessLog, requestFinishChannel, type RequestObserver } from './observe.js';
+import { compileTrust, type TrustProxy } from './proxy/trust.js';
 import type { Reply } from './reply.js';
 import type { Router } from './router/router.js';
 import { createTrieRouter } from './router/trie.js';
@@ -22,6 +24,13 @@ export interface AppOptions {
   log?: Logger;
   /** Default request body limit in bytes (1 MiB). */
   bodyLimit?: number;
+  /**
+   * Peers whose `X-Forwarded-*` / `Forwarded` headers are believed (`ctx.ip`, `ctx.secure`, `ctx.host`): a list
+   * of addresses, CIDR ranges and `loopback` / `linklocal` / `uniquelocal`. Nobody's by default.
+   */
+  trustProxy?: TrustProxy;
+  /** One info line per request (an observer); on when the logger's level lets info through. */
+  accessLog?: boolean;
 }
 
 type RouteArgs = [handler: Handler] | [options: RouteOptions, handler: Handler];
@@ -53,11 +62,17 @@ export interface App {
   context(request: RequestInfo): Context;
   /** Runs middleware and routes; never throws: errors become their reply. Sync when every step is. */
   handle(ctx: Context): Reply | Promise<Reply>;
-  /** Called by the adapter once the reply is written (or failed): the access log line. */
-  done(ctx: Context, status: number, error?: unknown): void;
+  /**
+   * Watches every finished request (status, route pattern, duration, bytes, error): the access log and metrics
+   * are observers. Returns a function that stops watching.
+   */
+  observe(observer: RequestObserver): () => void;
+  /** Called by the transport once the reply is written (or failed): hands the request to the observers. */
+  finish(ctx: Context, status: number, bytes: number | undefined, error?: unknown): void;
 }
 
 interface RouteEntry {
+  readonly pattern: string;
   readonly handler: Handler;
   readonly bodyLimit: number | undefined;
 }
@@ -71,12 +86,14 @@ interface RouteEntry {
  * app.get('/hello', (ctx) => ctx.text('Hello Node!'));
  * await listen(app, { port: 8080 });
  */
-export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT }: AppOptions = {}): App {
+export function createApp(options: AppOptions = {}): App {
+  const { log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT, trustProxy = false } = options;
   if (!Number.isInteger(bodyLimit) || bodyLimit < 0) throw new TypeError(`option bodyLimit must be a non-negative integer, got ${bodyLimit}`);
   const router: Router<RouteEntry> = createTrieRouter();
   const middleware: Middleware[] = [];
-  const logAccess = log.isLevelEnabled('info');
-  const shared: ContextShared = { log, bodyLimit, timed: logAccess };
+  const observers: RequestObserver[] = [];
+  // Requests are timed only while someone observes them: a clock read per request is not free.
+  const shared: { -readonly [K in keyof ContextShared]: ContextShared[K] } = { log, bodyLimit, timed: false, trust: compileTrust(trustProxy) };
   let chain: ((ctx: Context) => Reply | Promise<Reply>) | undefined;
 
   function assertOpen(): void {
@@ -91,7 +108,7 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
       throw new TypeError(`option bodyLimit of route ${method} ${pattern} must be a non-negative integer, got ${limit}`);
     }
-    router.add(method, pattern, { handler, bodyLimit: limit });
+    router.add(method, pattern, { pattern, handler, bodyLimit: limit });
     return app;
   }
 
@@ -100,6 +117,7 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     switch (match.kind) {
       case 'found':
         ctx.params = match.params;
+        ctx.route = match.value.pattern;
         if (match.value.bodyLimit !== undefined) ctx.bodyLimit = match.value.bodyLimit;
         return match.value.handler(ctx);
       case 'options':
@@ -139,11 +157,31 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     }
   }
 
-  function done(ctx: Context, status: number, error?: unknown): void {
+  function observe(observer: RequestObserver): () => void {
+    if (typeof observer !== 'function') throw new TypeError('app.observe() needs a function');
+    observers.push(observer);
+    shared.timed = true;
+    return () => {
+      const i = observers.indexOf(observer);
+      if (i !== -1) observers.splice(i, 1);
+      shared.timed = observers.length > 0;
+    };
+  }
+
+  function finish(ctx: Context, status: number, bytes: number | undefined, error?: unknown): void {
     if (error !== undefined) ctx.log.warn({ err: error }, 'response not completed');
-    if (!logAccess) return;
-    const ms = Math.round((performance.now() - ctx.startTime) * 100) / 100;
-    log.info({ reqId: ctx.id, method: ctx.method, path: ctx.path, status, ms }, 'request');
+    const published = requestFinishChannel.hasSubscribers;
+    if (observers.length === 0 && !published) return;
+    const durationMs = ctx.startTime === 0 ? 0 : performance.now() - ctx.startTime;
+    const finished = { ctx, status, route: ctx.route, durationMs, bytes, error };
+    for (const observer of observers) {
+      try {
+        observer(finished);
+      } catch (err) {
+        log.error({ err }, 'a request observer threw');
+      }
+    }
+    if (published) requestFinishChannel.publish(finished);
   }
 
   const method = (name: string): RouteMethod => (pattern, ...args) => on(name, pattern, ...args);
@@ -177,8 +215,10 @@ export function createApp({ log = createLogger(), bodyLimit = DEFAULT_BODY_LIMIT
     },
     context: (request) => new Context(request, shared),
     handle,
-    done,
+    observe,
+    finish,
   };
+  if (options.accessLog ?? log.isLevelEnabled('info')) observe(accessLog(log));
   return app;
 }
 

@@ -2,6 +2,9 @@ import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } fro
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { createBodyReader, type BodyReader } from './body/reader.js';
+import { requestFinishChannel } from './observe.js';
+import { resolveClient, type ClientFacts } from './proxy/forwarded.js';
+import type { TrustCheck } from './proxy/trust.js';
 import { parseCookieHeader } from './cookies/read.js';
 import { serializeCookie, type CookieOptions } from './cookies/write.js';
 import type { Reply, ReplyHeaders } from './reply.js';
@@ -16,18 +19,23 @@ export interface RequestInfo {
   readonly headers: IncomingHttpHeaders;
   /** The request body as a stream (an IncomingMessage, an HTTP/2 stream, or a test's Readable). */
   readonly body: Readable;
+  /** The address of the peer the connection came from (a proxy, when there is one). */
   readonly remoteAddress: string | undefined;
-  /** True when the request came over TLS. */
+  /** True when the connection is TLS. */
   readonly secure: boolean;
   readonly httpVersion: string;
+  /** HTTP/2's `:authority`; `headers` never carry pseudo-headers. */
+  readonly authority?: string | undefined;
 }
 
 /** What every Context of one app shares: resolved once when the app is built. */
 export interface ContextShared {
   readonly log: Logger;
   readonly bodyLimit: number;
-  /** Whether requests are timed (only the access log needs it; a clock read per request is not free). */
+  /** Whether requests are timed (only observers need it; a clock read per request is not free). */
   readonly timed: boolean;
+  /** Peers whose forwarded headers are believed; undefined: nobody's. */
+  readonly trust?: TrustCheck | undefined;
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
@@ -46,21 +54,27 @@ export class Context {
   readonly method: string;
   /** The path, still percent-encoded, without the query. */
   readonly path: string;
+  /** Request headers, lower-case names; never HTTP/2 pseudo-headers. */
   readonly headers: IncomingHttpHeaders;
-  readonly secure: boolean;
+  /** The address of the peer the connection came from; `ctx.ip` is the client's, through trusted proxies. */
   readonly remoteAddress: string | undefined;
   readonly httpVersion: string;
   /** Route parameters, percent-decoded. */
   params: Readonly<Record<string, string>> = NO_PARAMS;
+  /** The pattern of the matched route (`/users/:id`), for logs and metrics; undefined when no route matched. */
+  route: string | undefined = undefined;
   /** The body limit of the matched route (bytes). */
   bodyLimit: number;
-  /** `performance.now()` when the request arrived, when the app times requests (access log on); else 0. */
+  /** `performance.now()` when the request arrived, while someone observes requests; else 0. */
   readonly startTime: number;
   /** Headers to add to whatever reply is written, e.g. Set-Cookie or Vary. Lower-case names. */
   responseHeaders: Record<string, string | string[]> | undefined;
 
   readonly #raw: Readable;
   readonly #shared: ContextShared;
+  readonly #connectionSecure: boolean;
+  readonly #authority: string | undefined;
+  #client: ClientFacts | undefined;
   readonly #rawQuery: string;
   #query: URLSearchParams | undefined;
   #id: string | undefined;
@@ -76,13 +90,14 @@ export class Context {
     this.path = q === -1 ? target : target.slice(0, q);
     this.#rawQuery = q === -1 ? '' : target.slice(q + 1);
     this.headers = request.headers;
-    this.secure = request.secure;
     this.remoteAddress = request.remoteAddress;
     this.httpVersion = request.httpVersion;
+    this.#connectionSecure = request.secure;
+    this.#authority = request.authority;
     this.#raw = request.body;
     this.#shared = shared;
     this.bodyLimit = shared.bodyLimit;
-    this.startTime = shared.timed ? performance.now() : 0;
+    this.startTime = shared.timed || requestFinishChannel.hasSubscribers ? performance.now() : 0;
   }
 
   /** The query string, parsed on first use. */
@@ -115,15 +130,38 @@ export class Context {
     return this.#raw;
   }
 
-  /** The host the client asked for (Host, or :authority over HTTP/2). */
-  get host(): string | undefined {
-    return this.headers.host;
+  /** The client's facts, resolved once on first use: only a peer in `trustProxy` is believed about them. */
+  get #facts(): ClientFacts {
+    return (this.#client ??= resolveClient(
+      { remoteAddress: this.remoteAddress, secure: this.#connectionSecure, authority: this.#authority, headers: this.headers },
+      this.#shared.trust,
+    ));
   }
 
-  /** `https://host` or `http://host`, as the client addressed this server. */
+  /** The client's address: the peer's, or — behind a trusted proxy — the one the proxy forwarded. */
+  get ip(): string | undefined {
+    return this.#facts.ip;
+  }
+
+  /** True when the client's connection is TLS: ours, or a trusted proxy's (`X-Forwarded-Proto: https`). */
+  get secure(): boolean {
+    return this.#facts.secure;
+  }
+
+  /** `'https'` or `'http'`, as the client reached the site. */
+  get protocol(): 'https' | 'http' {
+    return this.#facts.secure ? 'https' : 'http';
+  }
+
+  /** The host the client asked for: `:authority` over HTTP/2, else `Host`; a trusted proxy's forwarded host wins. */
+  get host(): string | undefined {
+    return this.#facts.host;
+  }
+
+  /** `https://host` or `http://host`, as the client addressed this site (through trusted proxies). */
   get origin(): string | undefined {
-    const host = this.headers.host;
-    return host === undefined ? undefined : `${this.secure ? 'https' : 'http'}://${host}`;
+    const { host, secure } = this.#facts;
+    return host === undefined ? undefined : `${secure ? 'https' : 'http'}://${host}`;
   }
 
   /** The session; needs the `sessions()` middleware. */

@@ -3,6 +3,9 @@ export { createApp, errorReply, type App, type AppOptions, type Handler, type Mi
 export { Context, type RequestInfo } from './context.js';
 export { HttpError, isHttpError } from './errors.js';
 export { createLogger, type LoggerOptions } from './log.js';
+export type { Logger } from 'pino';
+export { accessLog, requestFinishChannel, type FinishedRequest, type RequestObserver } from './observe.js';
+export { compileTrust, type TrustCheck, type TrustProxy } from './proxy/trust.js';
 export type { FileBody, Reply, ReplyBody, ReplyHeaders } from './reply.js';
 export { DEFAULT_BODY_LIMIT, readBody } from './body/read.js';
 export type { BodyReader } from './body/reader.js';
@@ -16,6 +19,7 @@ export { MemoryStore, type MemoryStoreOptions } from './session/memory.js';
 export { SqliteStore, type SqliteStoreOptions } from './session/sqlite.js';
 export { RedisStore, type RedisStoreOptions } from './session/redis.js';
 export { listen, type ListenOptions, type Listening } from './server/listen.js';
+export type { ListenerInfo, ListenerProtocol } from './server/listener.js';
 export { onShutdownSignals } from './server/shutdown.js';
 export { inject, type InjectRequest, type InjectResponse } from './testing/inject.js';
 export { sameOrigin, type SameOriginOptions } from './security/same-origin.js';

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** Response headers, lower-case names. `set-cookie` is the one header that is naturally a list. */
@@ -5,13 +6,16 @@ export type ReplyHeaders = Record<string, string | number | readonly string[]>;
 
 /**
  * A byte range of a file on disk, written by the transport adapter: HTTP/1.1 streams it with `pipeline()`,
- * HTTP/2 can hand the file descriptor to `respondWithFD`. `end` is inclusive, as in a Content-Range.
+ * HTTP/2 hands the file descriptor to `respondWithFD`. `end` is inclusive, as in a Content-Range. With `handle`,
+ * the adapter sends that already-open file (the one whose identity the caller checked) and closes it; without,
+ * it opens `path`.
  */
 export interface FileBody {
   readonly kind: 'file';
   readonly path: string;
   readonly start: number;
   readonly end: number;
+  readonly handle?: FileHandle;
 }
 
 export type ReplyBody = string | Uint8Array | Readable | FileBody | null;

@@ -1,23 +1,25 @@
 import { createReadStream } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { internalErrorReply, type App } from '../app.js';
-import type { Context } from '../context.js';
-import { isFileBody, mergeHeaders, statusHasNoBody, type FileBody, type Reply } from '../reply.js';
+import type { App } from '../app.js';
+import type { FileBody, ReplyHeaders } from '../reply.js';
+import { bind, urlOf, type Listener } from './listener.js';
+import { respond, type ResponsePort } from './respond.js';
 
 export interface H1Options {
-  /** True for an HTTPS server: cookies get Secure, `ctx.origin` says https. */
+  /** True for a TLS listener: `ctx.secure` is then true (and cookies get Secure). */
   readonly secure?: boolean;
-  /** Asked before each response: true while the server drains, so keep-alive clients are told to go. */
+  /** Asked before each response: true while the listener drains, so keep-alive clients are told to go. */
   readonly draining?: () => boolean;
 }
 
 /**
- * The HTTP/1.1 adapter: turns a `node:http` request into a Context, runs the app and writes the one Reply to the
- * ServerResponse. Everything transport-specific (HEAD, streaming, Connection: close while draining) lives here.
+ * The HTTP/1.1 adapter: turns a `node:http` request into a Context, runs the app and hands the one Reply to
+ * `respond()`, which decides what is sent; this file only does the I/O on the ServerResponse.
  */
 export function createH1Handler(app: App, { secure = false, draining = () => false }: H1Options = {}) {
+  const port = h1Port(draining);
   return function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const ctx = app.context({
       method: req.method ?? 'GET',
@@ -29,59 +31,98 @@ export function createH1Handler(app: App, { secure = false, draining = () => fal
       httpVersion: req.httpVersion,
     });
     const reply = app.handle(ctx);
-    if (reply instanceof Promise) reply.then((r) => write(app, ctx, res, r, draining()));
-    else write(app, ctx, res, reply, draining());
+    if (reply instanceof Promise) reply.then((r) => respond(app, ctx, r, port, res));
+    else respond(app, ctx, reply, port, res);
   };
 }
 
-function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closing: boolean): void {
-  if (res.destroyed) {
-    discard(reply);
-    app.done(ctx, 499);
-    return;
-  }
-  // The Context's extra headers win over the reply's own and Set-Cookie adds up, the same rule as inject().
-  // Only a request that set extra headers pays for the merge.
-  const headers = mergeHeaders(reply.headers, ctx.responseHeaders);
-  const body = reply.body;
-  const bodiless = body === null || ctx.method === 'HEAD' || statusHasNoBody(reply.status);
-  let file: Readable | undefined;
-  try {
-    // Opened before the head is sent: a range Node refuses (start past end, negative) throws here, while a 500
-    // can still be written, instead of escaping the 'request' listener and ending the process.
-    if (!bodiless && typeof body !== 'string' && isFileBody(body)) file = openFileBody(body);
-    if (closing) res.setHeader('connection', 'close');
-    res.writeHead(reply.status, headers as Record<string, string | number | string[]>);
-  } catch (err) {
-    // A header or file range Node refuses (from a handler that bypassed the Context helpers): nothing was sent yet.
-    file?.destroy();
-    for (const name of res.getHeaderNames()) res.removeHeader(name);
-    ctx.log.error({ err }, 'reply was rejected');
-    discard(reply);
-    const failed = internalErrorReply(ctx);
-    res.writeHead(failed.status, failed.headers as Record<string, string | number>);
-    res.end(failed.body);
-    app.done(ctx, 500);
-    return;
-  }
+/** Node's HTTP/1.1 timeouts, as `listen()` resolved them. */
+export interface H1Timeouts {
+  readonly headersTimeout: number;
+  readonly requestTimeout: number;
+  readonly keepAliveTimeout: number;
+}
 
-  if (bodiless) {
-    discard(reply);
-    res.end();
-    app.done(ctx, reply.status);
-  } else if (typeof body === 'string' || body instanceof Uint8Array) {
-    res.end(body);
-    app.done(ctx, reply.status);
-  } else {
-    // pipeline() destroys the source (closing its file descriptor) when the client goes away mid-body.
-    pipeline(file ?? (body as Readable), res).then(
-      () => app.done(ctx, reply.status),
-      (err: unknown) => {
-        res.destroy();
-        app.done(ctx, reply.status, err);
-      },
-    );
-  }
+/** The `node:http` server options for these timeouts, shared by the HTTP and the HTTPS listeners. */
+export function h1ServerOptions({ headersTimeout, requestTimeout, keepAliveTimeout }: H1Timeouts) {
+  return {
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout,
+    // How often Node checks the two timeouts above; its default (30 s) would let a slow client overstay.
+    connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+  };
+}
+
+/** A plain HTTP/1.1 listener. */
+export async function listenH1(app: App, port: number, host: string, timeouts: H1Timeouts): Promise<Listener> {
+  let draining = false;
+  const server = createServer(h1ServerOptions(timeouts), createH1Handler(app, { draining: () => draining }));
+  await bind(server, port, host);
+  return {
+    protocol: 'http',
+    ...urlOf(server, 'http'),
+    drain() {
+      draining = true;
+      return drainH1(server);
+    },
+    destroy: () => server.closeAllConnections(),
+  };
+}
+
+/**
+ * Stops a `node:http` (or `node:https`) server gracefully: no new connections, idle keep-alive sockets closed now;
+ * busy ones close after their reply, which says `Connection: close` while the listener drains.
+ */
+export function drainH1(server: Pick<Server, 'close' | 'closeIdleConnections'>): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function h1Port(draining: () => boolean): ResponsePort<ServerResponse> {
+  const head = (res: ServerResponse, status: number, headers: ReplyHeaders) => {
+    try {
+      if (draining()) res.setHeader('connection', 'close');
+      res.writeHead(status, headers as OutgoingHttpHeaders);
+    } catch (err) {
+      // Nothing was sent: clear what was set, so the fallback reply starts clean.
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      throw err;
+    }
+  };
+  return {
+    gone: (res) => res.destroyed,
+    send(res, status, headers, body) {
+      head(res, status, headers);
+      res.end(body);
+    },
+    stream(res, status, headers, body) {
+      head(res, status, headers);
+      return sendStream(body, res);
+    },
+    file(res, status, headers, file) {
+      // Opened before the head is sent: a range Node refuses throws here, while a 500 can still be written.
+      const source = openFileBody(file);
+      try {
+        head(res, status, headers);
+      } catch (err) {
+        source.destroy();
+        throw err;
+      }
+      return sendStream(source, res);
+    },
+  };
+}
+
+// pipeline() destroys the source (closing its file descriptor) when the client goes away mid-body; the socket
+// is destroyed too, since a half-written body cannot be finished.
+function sendStream(source: Readable, res: ServerResponse): Promise<void> {
+  return pipeline(source, res).catch((err: unknown) => {
+    res.destroy();
+    throw err;
+  });
 }
 
 // Chunks up to 256 KiB (Node's default is 64 KiB). 1 MiB file, wrk -c64, one run, server pinned to one core:
@@ -90,12 +131,10 @@ function write(app: App, ctx: Context, res: ServerResponse, reply: Reply, closin
 const MAX_CHUNK = 256 * 1024;
 const MIN_CHUNK = 64 * 1024;
 
-function openFileBody(body: FileBody): Readable {
+/** A read stream over the file's range: from its open handle when it has one (closed at the end), else its path. */
+export function openFileBody(body: FileBody): Readable {
   const length = body.end - body.start + 1;
   const highWaterMark = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, length));
-  return createReadStream(body.path, { start: body.start, end: body.end, highWaterMark });
-}
-
-function discard(reply: Reply): void {
-  if (reply.body instanceof Readable) reply.body.destroy();
+  const range = { start: body.start, end: body.end, highWaterMark };
+  return body.handle === undefined ? createReadStream(body.path, range) : body.handle.createReadStream({ ...range, autoClose: true });
 }

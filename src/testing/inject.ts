@@ -1,8 +1,9 @@
 import { open } from 'node:fs/promises';
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
-import { internalErrorReply, type App } from '../app.js';
-import { isFileBody, mergeHeaders, statusHasNoBody, type Reply, type ReplyHeaders } from '../reply.js';
+import type { App } from '../app.js';
+import type { FileBody, ReplyHeaders } from '../reply.js';
+import { respond, type ResponsePort } from '../server/respond.js';
 
 export interface InjectRequest {
   method?: string;
@@ -57,68 +58,73 @@ export async function inject(app: App, request: InjectRequest = {}): Promise<Inj
     secure,
     httpVersion: '1.1',
   });
-  let reply = await app.handle(ctx);
-  let replyHeaders = mergeHeaders(reply.headers, ctx.responseHeaders);
-  try {
-    assertWritable(reply, replyHeaders, ctx.method === 'HEAD' || statusHasNoBody(reply.status));
-  } catch (err) {
-    // What Node's ServerResponse refuses over a socket must fail here too, with the adapter's 500.
-    ctx.log.error({ err }, 'reply was rejected');
-    await discard(reply);
-    reply = internalErrorReply(ctx);
-    replyHeaders = reply.headers;
-  }
-  const rawBody = ctx.method === 'HEAD' || statusHasNoBody(reply.status) ? await discard(reply) : await collect(reply);
-  app.done(ctx, reply.status);
-  const out = toResponseHeaders(replyHeaders);
+  const captured: Captured = { status: 0, headers: {}, body: Promise.resolve(Buffer.alloc(0)) };
+  await respond(app, ctx, await app.handle(ctx), injectPort, captured);
+  const rawBody = await captured.body;
   return {
-    status: reply.status,
-    headers: out,
+    status: captured.status,
+    headers: toResponseHeaders(captured.headers),
     body: rawBody.toString('utf8'),
     rawBody,
     json: <T>() => JSON.parse(rawBody.toString('utf8')) as T,
   };
 }
 
-/** Throws where `writeHead()` or `createReadStream()` would throw for this reply over HTTP/1.1. */
-function assertWritable(reply: Reply, headers: ReplyHeaders, bodiless: boolean): void {
-  if (!Number.isInteger(reply.status) || reply.status < 100 || reply.status > 999) throw new RangeError(`invalid status code ${reply.status}`);
+interface Captured {
+  status: number;
+  headers: ReplyHeaders;
+  body: Promise<Buffer>;
+}
+
+/** The in-process transport: refuses what Node's ServerResponse would refuse, and collects the body. */
+const injectPort: ResponsePort<Captured> = {
+  gone: () => false,
+  send(captured, status, headers, body) {
+    head(captured, status, headers);
+    captured.body = Promise.resolve(body === undefined ? Buffer.alloc(0) : Buffer.from(body));
+  },
+  stream(captured, status, headers, body) {
+    head(captured, status, headers);
+    return settle(captured, collect(body));
+  },
+  file(captured, status, headers, file) {
+    head(captured, status, headers);
+    return settle(captured, readRange(file));
+  },
+};
+
+/** Throws where `writeHead()` would throw for this head over HTTP/1.1. */
+function head(captured: Captured, status: number, headers: ReplyHeaders): void {
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status code ${status}`);
   for (const name in headers) {
     validateHeaderName(name);
     const value = headers[name]!;
     for (const item of Array.isArray(value) ? (value as readonly string[]) : [value]) validateHeaderValue(name, item as string);
   }
-  const { body } = reply;
-  // Like the adapter, which never opens the file of a reply that carries no body.
-  if (!bodiless && isFileBody(body) && !(Number.isInteger(body.start) && body.start >= 0 && body.end >= body.start)) {
-    throw new RangeError(`invalid file range ${body.start}-${body.end}`);
-  }
+  captured.status = status;
+  captured.headers = headers;
 }
 
-async function collect(reply: Reply): Promise<Buffer> {
-  const { body } = reply;
-  if (body === null) return Buffer.alloc(0);
-  if (typeof body === 'string') return Buffer.from(body);
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  if (isFileBody(body)) {
-    const file = await open(body.path);
-    try {
-      const length = body.end - body.start + 1;
-      const buffer = Buffer.alloc(Math.max(0, length));
-      const { bytesRead } = await file.read(buffer, 0, buffer.length, body.start);
-      return buffer.subarray(0, bytesRead);
-    } finally {
-      await file.close();
-    }
-  }
+function settle(captured: Captured, body: Promise<Buffer>): Promise<void> {
+  captured.body = body;
+  return body.then(() => undefined);
+}
+
+async function collect(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 }
 
-async function discard(reply: Reply): Promise<Buffer> {
-  if (reply.body instanceof Readable) reply.body.destroy();
-  return Buffer.alloc(0);
+async function readRange(body: FileBody): Promise<Buffer> {
+  const file = body.handle ?? (await open(body.path));
+  try {
+    const buffer = Buffer.alloc(body.end - body.start + 1);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, body.start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
 
 function toResponseHeaders(headers: ReplyHeaders): Record<string, string | string[]> {
