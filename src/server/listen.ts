@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { App } from '../app.js';
-import { createH1Handler } from './h1.js';
+import { listenH1, type H1Timeouts } from './h1.js';
+import type { Listener, ListenerInfo } from './listener.js';
+
+export { describeListenError } from './listener.js';
 
 export interface ListenOptions {
   /** One port or several (one listener each); 0 picks a free port. Default 8080. */
@@ -19,25 +20,65 @@ export interface ListenOptions {
 }
 
 export interface Listening {
-  readonly servers: readonly Server[];
+  /** Each listener's protocol, URL and port, in the order they were asked for. */
+  readonly listeners: readonly ListenerInfo[];
   /** `http://host:port` of each listener, in the order of `port`. */
   readonly urls: readonly string[];
   /**
-   * Graceful stop: accept nothing new, tell keep-alive clients to close, let in-flight requests finish, and cut
-   * whatever is still open after the grace period. Resolves when every listener is closed.
+   * Graceful stop: every listener stops accepting and drains its own way (HTTP/1.1: `Connection: close`, idle
+   * sockets closed), in-flight requests finish, and whatever is still open after the grace period is cut.
+   * Resolves when every listener is closed; calling it again returns the same promise.
    */
   close(graceMs?: number): Promise<void>;
 }
 
+interface Settings extends H1Timeouts {
+  readonly ports: readonly number[];
+  readonly host: string;
+  readonly shutdownTimeout: number;
+}
+
 /**
- * Starts HTTP listeners for the app. Resolves once all are listening; rejects with a one-line message (and
- * closes the others) when a port is taken or not allowed.
+ * Starts the app's listeners. Resolves once all are listening; rejects with a one-line message (and closes the
+ * others) when a port is taken or not allowed.
  *
  * @example
  * const server = await listen(app, { port: [8080, 8081] });
  * process.once('SIGTERM', () => server.close());
  */
 export async function listen(app: App, options: ListenOptions = {}): Promise<Listening> {
+  const settings = resolveOptions(options);
+  const started = await Promise.allSettled(settings.ports.map((port) => listenH1(app, port, settings.host, settings)));
+  const listeners = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure !== undefined) {
+    await Promise.all(listeners.map((listener) => listener.drain()));
+    throw failure.reason;
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = (graceMs = settings.shutdownTimeout) => (closing ??= drainAll(listeners, graceMs));
+  return {
+    listeners: listeners.map(({ protocol, url, port }) => ({ protocol, url, port })),
+    urls: listeners.map((listener) => listener.url),
+    close,
+  };
+}
+
+/** Drains every listener at once; at the deadline, cuts what is left. */
+async function drainAll(listeners: readonly Listener[], graceMs: number): Promise<void> {
+  const deadline = setTimeout(() => {
+    for (const listener of listeners) listener.destroy();
+  }, graceMs);
+  deadline.unref();
+  try {
+    await Promise.all(listeners.map((listener) => listener.drain()));
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+function resolveOptions(options: ListenOptions): Settings {
   const {
     port = 8080,
     host = '::',
@@ -55,88 +96,5 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Lis
     if (!Number.isInteger(value) || value <= 0) throw new TypeError(`option ${name} must be a positive integer (ms), got ${value}`);
   }
   if (headersTimeout > requestTimeout) throw new TypeError('option headersTimeout must not exceed requestTimeout');
-
-  let draining = false;
-  const handler = createH1Handler(app, { draining: () => draining });
-  const servers = ports.map(() =>
-    createServer(
-      {
-        headersTimeout,
-        requestTimeout,
-        keepAliveTimeout,
-        // How often Node checks the two timeouts above; its default (30 s) would let a slow client overstay.
-        connectionsCheckingInterval: Math.min(1_000, headersTimeout),
-      },
-      handler,
-    ),
-  );
-
-  const started = await Promise.allSettled(servers.map((server, i) => start(server, ports[i]!, host)));
-  const failure = started.find((result) => result.status === 'rejected');
-  if (failure !== undefined) {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-    throw failure.reason;
-  }
-
-  const urls = servers.map((server) => {
-    const address = server.address() as AddressInfo;
-    const shown = address.address === '::' || address.address === '0.0.0.0' ? 'localhost' : address.address;
-    return `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
-  });
-
-  let closing: Promise<void> | undefined;
-  const close = (graceMs = shutdownTimeout) =>
-    (closing ??= (async () => {
-      draining = true;
-      const force = setTimeout(() => {
-        for (const server of servers) server.closeAllConnections();
-      }, graceMs);
-      force.unref();
-      await Promise.all(
-        servers.map(
-          (server) =>
-            new Promise<void>((resolve) => {
-              server.close(() => resolve());
-              server.closeIdleConnections();
-            }),
-        ),
-      );
-      clearTimeout(force);
-    })());
-
-  return { servers, urls, close };
-}
-
-function start(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(new Error(describeListenError(err, port, host), { cause: err }));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-/** One line that says what went wrong and what to do about it. */
-export function describeListenError(err: NodeJS.ErrnoException, port: number, host: string): string {
-  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return `port ${port} is already in use (${where}): stop the other server or choose another port, e.g. --port ${port === 65535 ? port - 1 : port + 1}`;
-    case 'EACCES':
-      // Below 1024 it is the privileged-port rule; above, a security policy (SELinux, a sandbox) said no.
-      return port < 1024
-        ? `no permission to listen on port ${port} (${where}): ports below 1024 need privileges; choose one above 1023, e.g. --port 8080`
-        : `no permission to listen on port ${port} (${where}): a security policy refuses it; choose another port, e.g. --port ${port === 65535 ? port - 1 : port + 1}`;
-    case 'EADDRNOTAVAIL':
-      return `address ${host} is not available on this machine: choose another --host (e.g. 127.0.0.1 or ::)`;
-    default:
-      return `cannot listen on ${where}: ${err.message}`;
-  }
+  return { ports, host, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout };
 }
