@@ -12,14 +12,16 @@ export interface H1Options {
   readonly secure?: boolean;
   /** Asked before each response: true while the listener drains, so keep-alive clients are told to go. */
   readonly draining?: () => boolean;
+  /** A `Strict-Transport-Security` value for every reply (TLS listeners with a real certificate). */
+  readonly hsts?: string;
 }
 
 /**
  * The HTTP/1.1 adapter: turns a `node:http` request into a Context, runs the app and hands the one Reply to
  * `respond()`, which decides what is sent; this file only does the I/O on the ServerResponse.
  */
-export function createH1Handler(app: App, { secure = false, draining = () => false }: H1Options = {}) {
-  const port = h1Port(draining);
+export function createH1Handler(app: App, { secure = false, draining = () => false, hsts }: H1Options = {}) {
+  const port = h1Port(draining, hsts);
   return function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const ctx = app.context({
       method: req.method ?? 'GET',
@@ -81,10 +83,11 @@ export function drainH1(server: Pick<Server, 'close' | 'closeIdleConnections'>):
   });
 }
 
-function h1Port(draining: () => boolean): ResponsePort<ServerResponse> {
+function h1Port(draining: () => boolean, hsts: string | undefined): ResponsePort<ServerResponse> {
   const head = (res: ServerResponse, status: number, headers: ReplyHeaders) => {
     try {
       if (draining()) res.setHeader('connection', 'close');
+      if (hsts !== undefined) res.setHeader('strict-transport-security', hsts);
       res.writeHead(status, headers as OutgoingHttpHeaders);
     } catch (err) {
       // Nothing was sent: clear what was set, so the fallback reply starts clean.
@@ -103,7 +106,7 @@ function h1Port(draining: () => boolean): ResponsePort<ServerResponse> {
       return sendStream(body, res);
     },
     file(res, status, headers, file) {
-      // Opened before the head is sent: a range Node refuses throws here, while a 500 can still be written.
+      // Made before the head is sent: a range Node refuses throws here, while a 500 can still be written.
       const source = openFileBody(file);
       try {
         head(res, status, headers);
@@ -131,10 +134,9 @@ function sendStream(source: Readable, res: ServerResponse): Promise<void> {
 const MAX_CHUNK = 256 * 1024;
 const MIN_CHUNK = 64 * 1024;
 
-/** A read stream over the file's range: from its open handle when it has one (closed at the end), else its path. */
-export function openFileBody(body: FileBody): Readable {
+/** A read stream over the file's range, from its open handle, which it closes at the end. */
+function openFileBody(body: FileBody): Readable {
   const length = body.end - body.start + 1;
   const highWaterMark = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, length));
-  const range = { start: body.start, end: body.end, highWaterMark };
-  return body.handle === undefined ? createReadStream(body.path, range) : body.handle.createReadStream({ ...range, autoClose: true });
+  return createReadStream('', { fd: body.handle!, start: body.start, end: body.end, highWaterMark, autoClose: true });
 }

@@ -1,15 +1,33 @@
 import type { App } from '../app.js';
 import { listenH1, type H1Timeouts } from './h1.js';
+import type { H2Limits } from './h2.js';
 import type { Listener, ListenerInfo } from './listener.js';
+import { listenRedirect } from './redirect.js';
+import { listenTls, type TlsListener } from './tls-listener.js';
+import { readTlsFiles, type TlsFiles } from './tls.js';
 
 export { describeListenError } from './listener.js';
 
+export interface TlsOptions extends TlsFiles {
+  /** HTTP/2 beside HTTP/1.1 on the same ports, chosen per connection by ALPN. Default false. */
+  http2?: boolean;
+  /**
+   * `Strict-Transport-Security: max-age=…` on every reply, seconds; 0 (the default) sends none. Only with a real
+   * certificate: HSTS pins the host to HTTPS in the browser.
+   */
+  hsts?: number;
+}
+
 export interface ListenOptions {
-  /** One port or several (one listener each); 0 picks a free port. Default 8080. */
+  /** One port or several (one listener each); 0 picks a free port. Default 8080. TLS ports when `tls` is given. */
   port?: number | readonly number[];
   /** Default: all interfaces (`::`, which also takes IPv4 where the OS allows). */
   host?: string;
-  /** Time allowed for a client to send the request head (ms). Default 10 s (Node: 60 s). */
+  /** Serve `port` over TLS with these certificate files (re-read by `reloadTls()`). */
+  tls?: TlsOptions;
+  /** Plain-HTTP ports that answer every request with 308 to the same URL on the (first) TLS port. Needs `tls`. */
+  redirectHttp?: number | readonly number[];
+  /** Time allowed for a client to send the request head, and for a TLS handshake (ms). Default 10 s (Node: 60 s). */
   headersTimeout?: number;
   /** Time allowed for the whole request, body included (ms). Default 30 s (Node: 300 s). */
   requestTimeout?: number;
@@ -17,40 +35,72 @@ export interface ListenOptions {
   keepAliveTimeout?: number;
   /** Grace period of `close()` before open connections are cut (ms). Default 10 s. */
   shutdownTimeout?: number;
+  /** HTTP/2 limits; the defaults are documented in SECURITY.md. */
+  http2Limits?: Partial<H2Limits>;
 }
 
 export interface Listening {
-  /** Each listener's protocol, URL and port, in the order they were asked for. */
+  /** Each listener's protocol, URL and port: the app's ports in the order given, then redirect listeners. */
   readonly listeners: readonly ListenerInfo[];
-  /** `http://host:port` of each listener, in the order of `port`. */
+  /** The URL of each listener, in the same order. */
   readonly urls: readonly string[];
   /**
    * Graceful stop: every listener stops accepting and drains its own way (HTTP/1.1: `Connection: close`, idle
-   * sockets closed), in-flight requests finish, and whatever is still open after the grace period is cut.
-   * Resolves when every listener is closed; calling it again returns the same promise.
+   * sockets closed; HTTP/2: GOAWAY, open streams finish), and whatever is still open after the grace period is
+   * cut. Resolves when every listener is closed; calling it again returns the same promise.
    */
   close(graceMs?: number): Promise<void>;
+  /**
+   * Re-reads the TLS files and uses them for new connections; open ones keep theirs. Rejects with one line (and
+   * keeps the old certificate) when a file is missing or invalid. Resolves at once without TLS.
+   */
+  reloadTls(): Promise<void>;
 }
+
+/** Defaults of the HTTP/2 limits; each is explained where `H2Limits` declares it. */
+export const DEFAULT_H2_LIMITS: H2Limits = {
+  maxConcurrentStreams: 128,
+  maxHeaderListSize: 16 * 1024,
+  maxSessionMemory: 10,
+  idleTimeout: 60_000,
+  streamTimeout: 30_000,
+  lingerTimeout: 5_000,
+};
 
 interface Settings extends H1Timeouts {
   readonly ports: readonly number[];
+  readonly redirectPorts: readonly number[];
   readonly host: string;
   readonly shutdownTimeout: number;
+  readonly tls: TlsOptions | undefined;
+  readonly http2: H2Limits | undefined;
+  readonly hsts: string | undefined;
 }
 
 /**
- * Starts the app's listeners. Resolves once all are listening; rejects with a one-line message (and closes the
- * others) when a port is taken or not allowed.
+ * Starts the app's listeners: plain HTTP, or HTTPS (with HTTP/2 by ALPN) when `tls` is given, plus redirect
+ * listeners. Resolves once all are listening; rejects with a one-line message (and closes the others) when a
+ * port is taken or not allowed, or a certificate file is missing or invalid.
  *
  * @example
- * const server = await listen(app, { port: [8080, 8081] });
+ * const server = await listen(app, { port: 8443, tls: { certFile: 'cert.pem', keyFile: 'key.pem', http2: true }, redirectHttp: 8080 });
  * process.once('SIGTERM', () => server.close());
+ * process.on('SIGHUP', () => server.reloadTls().catch((err) => app.log.error(err.message)));
  */
 export async function listen(app: App, options: ListenOptions = {}): Promise<Listening> {
   const settings = resolveOptions(options);
-  const started = await Promise.allSettled(settings.ports.map((port) => listenH1(app, port, settings.host, settings)));
-  const listeners = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failure = started.find((result) => result.status === 'rejected');
+  const { tls, host } = settings;
+  const material = tls === undefined ? undefined : await readTlsFiles(tls);
+  const starting: Promise<Listener>[] = settings.ports.map((port) =>
+    material === undefined ? listenH1(app, port, host, settings) : listenTls(app, port, host, { timeouts: settings, material, http2: settings.http2, hsts: settings.hsts }),
+  );
+  const started = await Promise.allSettled(starting);
+  const secure = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const redirects = secure.length === started.length && secure.length > 0
+    ? await Promise.allSettled(settings.redirectPorts.map((port) => listenRedirect(port, host, secure[0]!.port, settings)))
+    : [];
+  const listeners = [...secure, ...redirects.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))];
+  const failure = [...started, ...redirects].find((result) => result.status === 'rejected');
   if (failure !== undefined) {
     await Promise.all(listeners.map((listener) => listener.drain()));
     throw failure.reason;
@@ -58,10 +108,16 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Lis
 
   let closing: Promise<void> | undefined;
   const close = (graceMs = settings.shutdownTimeout) => (closing ??= drainAll(listeners, graceMs));
+  const reloadTls = async () => {
+    if (tls === undefined) return;
+    const next = await readTlsFiles(tls);
+    for (const listener of secure) (listener as TlsListener).setSecureContext(next);
+  };
   return {
     listeners: listeners.map(({ protocol, url, port }) => ({ protocol, url, port })),
     urls: listeners.map((listener) => listener.url),
     close,
+    reloadTls,
   };
 }
 
@@ -82,19 +138,49 @@ function resolveOptions(options: ListenOptions): Settings {
   const {
     port = 8080,
     host = '::',
+    tls,
+    redirectHttp = [],
     headersTimeout = 10_000,
     requestTimeout = 30_000,
     keepAliveTimeout = 5_000,
     shutdownTimeout = 10_000,
+    http2Limits = {},
   } = options;
-  const ports = typeof port === 'number' ? [port] : [...port];
+  const ports = portList('port', port);
   if (ports.length === 0) throw new TypeError('option port needs at least one port');
-  for (const p of ports) {
-    if (!Number.isInteger(p) || p < 0 || p > 65535) throw new TypeError(`option port must be an integer from 0 to 65535, got ${p}`);
-  }
+  const redirectPorts = portList('redirectHttp', redirectHttp);
+  if (redirectPorts.length > 0 && tls === undefined) throw new TypeError('option redirectHttp needs tls: it redirects to the HTTPS listener');
   for (const [name, value] of Object.entries({ headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout })) {
     if (!Number.isInteger(value) || value <= 0) throw new TypeError(`option ${name} must be a positive integer (ms), got ${value}`);
   }
   if (headersTimeout > requestTimeout) throw new TypeError('option headersTimeout must not exceed requestTimeout');
-  return { ports, host, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout };
+  let hsts: string | undefined;
+  let http2: H2Limits | undefined;
+  if (tls !== undefined) {
+    if (tls === null || typeof tls !== 'object' || typeof tls.certFile !== 'string' || typeof tls.keyFile !== 'string') {
+      throw new TypeError('option tls needs certFile and keyFile (paths of PEM files)');
+    }
+    const { hsts: maxAge = 0, http2: withHttp2 = false } = tls;
+    if (!Number.isSafeInteger(maxAge) || maxAge < 0) throw new TypeError(`option tls.hsts must be a whole number of seconds, got ${String(maxAge)}`);
+    if (typeof withHttp2 !== 'boolean') throw new TypeError(`option tls.http2 must be a boolean, got ${String(withHttp2)}`);
+    if (maxAge > 0) hsts = `max-age=${maxAge}`;
+    if (withHttp2) http2 = resolveH2Limits(http2Limits);
+  }
+  return { ports, redirectPorts, host, tls, http2, hsts, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout };
+}
+
+function portList(name: string, value: number | readonly number[]): number[] {
+  const ports = typeof value === 'number' ? [value] : [...value];
+  for (const p of ports) {
+    if (!Number.isInteger(p) || p < 0 || p > 65535) throw new TypeError(`option ${name} must be an integer from 0 to 65535, got ${p}`);
+  }
+  return ports;
+}
+
+function resolveH2Limits(given: Partial<H2Limits>): H2Limits {
+  const limits = { ...DEFAULT_H2_LIMITS, ...given };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`option http2Limits.${name} must be a positive integer, got ${String(value)}`);
+  }
+  return limits;
 }

@@ -87,3 +87,11 @@ test('sends nothing to a client that already left, releases the body and finishe
   assert.ok(stream.destroyed);
   assert.deepEqual(finished, [499]);
 });
+
+test('opens a file before its head, so a file that vanished still gets the generic 500', async () => {
+  const { app, ctx, finished } = setup();
+  const sent: Sent = { gone: false, heads: [] };
+  await respond(app, ctx(), { status: 200, headers: { 'content-length': 3 }, body: { kind: 'file', path: '/nonexistent/maru-file', start: 0, end: 2 } }, recorder, sent);
+  assert.deepEqual(sent.heads.map((head) => head.status), [500]);
+  assert.deepEqual(finished, [500]);
+});

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { App } from '../app.js';
@@ -117,7 +116,7 @@ async function collect(body: Readable): Promise<Buffer> {
 }
 
 async function readRange(body: FileBody): Promise<Buffer> {
-  const file = body.handle ?? (await open(body.path));
+  const file = body.handle!;
   try {
     const buffer = Buffer.alloc(body.end - body.start + 1);
     const { bytesRead } = await file.read(buffer, 0, buffer.length, body.start);

@@ -1,0 +1,143 @@
+import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } from 'node:http';
+import { constants, createServer, type Http2Server, type Http2Session, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { pipeline } from 'node:stream/promises';
+import type { App } from '../app.js';
+import type { ReplyHeaders } from '../reply.js';
+import { respond, type ResponsePort } from './respond.js';
+
+/** HTTP/2 limits, chosen on purpose (see SECURITY.md); `listen()` resolves and validates them. */
+export interface H2Limits {
+  /** Streams one connection may have open at once (nginx: 128; Node: unlimited). */
+  readonly maxConcurrentStreams: number;
+  /** Largest decoded header list a client may send, bytes (HTTP/1.1's head limit is 16 KiB too). */
+  readonly maxHeaderListSize: number;
+  /** Memory one connection may hold for its streams, MB (Node's default, 10). */
+  readonly maxSessionMemory: number;
+  /** A connection with no open stream is closed after this long, ms. */
+  readonly idleTimeout: number;
+  /** A stream with no activity either way for this long is cancelled, ms (a client that stops reading). */
+  readonly streamTimeout: number;
+  /** After a complete reply, an unread request body is read and dropped for at most this long before the stream is reset, ms. */
+  readonly lingerTimeout: number;
+}
+
+// RFC 9113 §8.2.2: connection-specific header fields must not be sent over HTTP/2; Node refuses them outright.
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+const { HTTP2_HEADER_STATUS, NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
+
+/**
+ * The HTTP/2 adapter on Node's native stream API (never the compat layer, which builds request/response objects
+ * per stream): turns a stream into the same Context as HTTP/1.1 — pseudo-headers become the method, target and
+ * `:authority`, never `ctx.headers` — and hands its Reply to `respond()`. Returns the `http2.Http2Server` (not
+ * listening itself) that a TLS listener passes its `h2` connections to, and the set of its live sessions.
+ */
+export function createH2Server(app: App, limits: H2Limits, hsts?: string): { server: Http2Server; sessions: Set<Http2Session> } {
+  const server = createServer({
+    settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: limits.maxHeaderListSize, enablePush: false },
+    maxSessionMemory: limits.maxSessionMemory,
+    maxHeaderListPairs: 128,
+  });
+  const sessions = new Set<Http2Session>();
+  const port = h2Port(limits.lingerTimeout, hsts);
+  server.setTimeout(limits.idleTimeout);
+  // Node emits the idle session itself; GOAWAY lets a client that just started a stream finish it.
+  (server as NodeJS.EventEmitter).on('timeout', (session: Http2Session) => session.close());
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    // A protocol error of one client (a bad frame, a flood nghttp2 refuses) ends that session only.
+    session.on('error', () => session.destroy());
+  });
+  server.on('stream', (stream: ServerHttp2Stream, raw: IncomingHttpHeaders) => {
+    stream.setTimeout(limits.streamTimeout, () => stream.close(NGHTTP2_CANCEL));
+    stream.on('error', () => {}); // a reset by the client; pipeline and respond() see it through the stream's state
+    const headers: IncomingHttpHeaders = {};
+    for (const name in raw) if (name.charCodeAt(0) !== 58 /* ':' */) headers[name] = raw[name];
+    const ctx = app.context({
+      method: (raw[':method'] as string | undefined) ?? 'GET',
+      target: (raw[':path'] as string | undefined) ?? '',
+      headers,
+      body: stream,
+      remoteAddress: stream.session?.socket?.remoteAddress,
+      secure: true,
+      httpVersion: '2.0',
+      authority: raw[':authority'] as string | undefined,
+    });
+    const reply = app.handle(ctx);
+    if (reply instanceof Promise) reply.then((r) => respond(app, ctx, r, port, stream));
+    else respond(app, ctx, reply, port, stream);
+  });
+  return { server, sessions };
+}
+
+function h2Port(lingerTimeout: number, hsts: string | undefined): ResponsePort<ServerHttp2Stream> {
+  const h2Headers = (status: number, headers: ReplyHeaders, validate = false): OutgoingHttpHeaders => {
+    const out = toH2Headers(status, headers, validate);
+    if (hsts !== undefined && out['strict-transport-security'] === undefined) out['strict-transport-security'] = hsts;
+    return out;
+  };
+  return {
+    gone: (stream) => stream.destroyed || stream.closed,
+    send(stream, status, headers, body) {
+      if (body === undefined) stream.respond(h2Headers(status, headers), { endStream: true });
+      else {
+        stream.respond(h2Headers(status, headers));
+        stream.end(body);
+      }
+      dropUnreadBody(stream, lingerTimeout);
+    },
+    async stream(stream, status, headers, body) {
+      stream.respond(h2Headers(status, headers));
+      try {
+        await pipeline(body, stream);
+      } finally {
+        dropUnreadBody(stream, lingerTimeout);
+      }
+    },
+    file(stream, status, headers, file) {
+      const handle = file.handle!;
+      const closed = new Promise<void>((resolve, reject) => {
+        stream.once('close', () => {
+          handle.close().catch(() => {});
+          if (stream.rstCode === NGHTTP2_NO_ERROR || stream.writableFinished) resolve();
+          else reject(new Error(`stream reset with code ${stream.rstCode}`));
+        });
+      });
+      // respondWithFD checks the head only after it has committed to it (a bad header destroys the stream), so
+      // the head is checked here first, while the generic 500 can still be sent instead.
+      const checked = h2Headers(status, headers, true);
+      stream.respondWithFD(handle, checked, { offset: file.start, length: file.end - file.start + 1 });
+      dropUnreadBody(stream, lingerTimeout);
+      return closed;
+    },
+  };
+}
+
+/** The reply's head for `stream.respond()`: `:status` first, connection-specific fields left out. */
+function toH2Headers(status: number, headers: ReplyHeaders, validate: boolean): OutgoingHttpHeaders {
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`invalid status code ${status}`);
+  const out: OutgoingHttpHeaders = { [HTTP2_HEADER_STATUS]: status };
+  for (const name in headers) {
+    if (CONNECTION_SPECIFIC.has(name)) continue;
+    const value = headers[name]!;
+    if (validate) {
+      validateHeaderName(name);
+      for (const item of Array.isArray(value) ? (value as readonly string[]) : [value]) validateHeaderValue(name, item as string);
+    }
+    out[name] = value as string | number | string[];
+  }
+  return out;
+}
+
+/**
+ * RFC 9113 §8.1: a server may answer before the request body is complete (a 413, a 401). The rest of the body is
+ * then read and dropped for a short while, so the client sees the whole reply rather than a reset in mid-upload;
+ * after that the stream is reset with NO_ERROR, which asks the client to stop sending.
+ */
+function dropUnreadBody(stream: ServerHttp2Stream, lingerTimeout: number): void {
+  if (stream.readableEnded || stream.destroyed) return;
+  stream.resume();
+  const timer = setTimeout(() => stream.close(NGHTTP2_NO_ERROR), lingerTimeout);
+  timer.unref();
+  stream.once('close', () => clearTimeout(timer));
+}

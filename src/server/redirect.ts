@@ -1,0 +1,48 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { h1ServerOptions, drainH1, type H1Timeouts } from './h1.js';
+import { bind, urlOf, type Listener } from './listener.js';
+
+// A Host header worth redirecting to: a name or an address, with an optional port (RFC 9110 §7.2).
+const HOST = /^(?<name>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/**
+ * A plain-HTTP listener that answers every request with 308 to the same path and query on the HTTPS origin (308
+ * keeps the method and body, unlike 301). The target host is the request's own, without its port; a request with
+ * no usable Host or a target that is not a path gets a 400 instead of a redirect to somewhere else.
+ */
+export async function listenRedirect(port: number, host: string, httpsPort: number, timeouts: H1Timeouts): Promise<Listener> {
+  let draining = false;
+  const server = createServer(h1ServerOptions(timeouts), (req, res) => redirect(req, res, httpsPort, draining));
+  await bind(server, port, host);
+  return {
+    protocol: 'redirect',
+    ...urlOf(server, 'http'),
+    drain() {
+      draining = true;
+      return drainH1(server);
+    },
+    destroy: () => server.closeAllConnections(),
+  };
+}
+
+/** The HTTPS URL for a plain request, or undefined when the request names no host to send it to. */
+export function httpsLocation(hostHeader: string | undefined, target: string, httpsPort: number): string | undefined {
+  const name = hostHeader === undefined ? undefined : HOST.exec(hostHeader)?.groups?.name;
+  if (name === undefined || !target.startsWith('/')) return undefined;
+  return `https://${name}${httpsPort === 443 ? '' : `:${httpsPort}`}${target}`;
+}
+
+function redirect(req: IncomingMessage, res: ServerResponse, httpsPort: number, draining: boolean): void {
+  const location = httpsLocation(req.headers.host, req.url ?? '', httpsPort);
+  if (draining) res.setHeader('connection', 'close');
+  if (location === undefined) {
+    const body = '{"error":{"code":"BAD_HOST","message":"a Host header and a path are needed to redirect to HTTPS"}}';
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(308, { location, 'content-length': 0 });
+  res.end();
+  // The request body, if any, is for the HTTPS origin: not read here.
+  req.resume();
+}
