@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createApp, sameOrigin, sessions, type App, type SessionStore } from '../src/index.js';
 import { authRoutes } from './routes/auth.js';
+import { languageRoutes } from './routes/language.js';
 import { pageRoutes } from './routes/pages.js';
 import { staticRoutes } from './routes/static.js';
 import { userRoutes } from './routes/users.js';
@@ -15,8 +16,8 @@ export interface AppDeps {
 }
 
 /**
- * The member directory: pages, front end, users API, login. Static files are answered before the session
- * middleware runs, so a stylesheet never costs a session lookup.
+ * The member directory: pages, front end, users API, login, in Korean and English. Static files are answered before
+ * the session middleware runs, so a stylesheet never costs a session lookup.
  */
 export function buildApp({ log, users, sessionStore, publicDir }: AppDeps): App {
   const app = createApp({ log });
@@ -26,5 +27,6 @@ export function buildApp({ log, users, sessionStore, publicDir }: AppDeps): App 
   const pages = pageRoutes(app, users);
   userRoutes(app, users, pages);
   authRoutes(app, users, pages);
+  languageRoutes(app);
   return app;
 }
