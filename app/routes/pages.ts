@@ -1,8 +1,10 @@
 import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
-import { languageOf, markLanguage } from '../i18n.js';
+import { LANGS, languageOf, markLanguage, type Lang } from '../i18n.js';
 import { MESSAGES } from '../messages.js';
+import { renderAbout } from '../pages/about.js';
 import { renderHome } from '../pages/home.js';
 import type { UserRepository } from '../users/repo.js';
+import { fixedPage } from './fixed-page.js';
 import { currentPage } from './language.js';
 import { currentMember } from './member.js';
 
@@ -14,9 +16,9 @@ export interface PageRenderer {
 }
 
 /**
- * The server-rendered home page (`/`), the health check and the book's hello. The home page speaks the reader's
- * language (the switch's cookie, else Accept-Language) and depends on who is logged in, so it is never cached by
- * shared caches.
+ * The server-rendered pages: home (`/`), About, the health check and the book's hello. Both pages speak the reader's
+ * language (the switch's cookie, else Accept-Language). The home page depends on who is logged in, so it is never
+ * cached by shared caches; the About page is rendered once per language and answered with an ETag.
  */
 export function pageRoutes(app: App, users: UserRepository): PageRenderer {
   const home = async (ctx: Context, here: string, status = 200, view: { error?: string; notice?: string } = {}): Promise<Reply> => {
@@ -47,7 +49,9 @@ export function pageRoutes(app: App, users: UserRepository): PageRenderer {
     );
   };
 
+  const about = aboutPages();
   app.get('/', (ctx) => home(ctx, currentPage(ctx)));
+  app.get('/about', (ctx) => about(languageOf(ctx), currentMember(ctx) !== undefined)(ctx));
   app.get('/hello', (ctx) => ctx.text('Hello Node!'));
   app.get('/healthz', (ctx) => ctx.json({ status: 'ok' }));
 
@@ -60,4 +64,16 @@ export function pageRoutes(app: App, users: UserRepository): PageRenderer {
       return home(ctx, '/', err.status, { error: err.code });
     },
   };
+}
+
+/** The About page of each language, logged in (with the logout button) or not: four fixed pages. */
+function aboutPages(): (lang: Lang, loggedIn: boolean) => (ctx: Context) => Reply {
+  const headers = (lang: Lang) => ({ 'cache-control': 'no-cache', 'content-language': lang, vary: 'Accept-Language, Cookie' });
+  const pages = new Map<string, (ctx: Context) => Reply>();
+  for (const lang of LANGS) {
+    for (const loggedIn of [false, true]) {
+      pages.set(`${lang} ${loggedIn}`, fixedPage(renderAbout({ lang, t: MESSAGES[lang], loggedIn }), headers(lang)));
+    }
+  }
+  return (lang, loggedIn) => pages.get(`${lang} ${loggedIn}`)!;
 }
