@@ -44,13 +44,22 @@ ${accountForm('register', '/users', t.register, t, 'new-password')}
     loggedIn: me !== undefined,
     here: view.here,
     body: `${banner}
-<p id="message" class="message error" role="alert" hidden></p>
+${clientMessages(t)}
 ${top}
 <section class="members">
   <h2>${escapeHtml(t.members)}</h2>
   ${memberList(view)}
 </section>`,
   });
+}
+
+/**
+ * The empty line where the client script shows an error, carrying what it may say there: the error table of this
+ * page's language as JSON in a data attribute (no inline script), the sentence for an unknown code, and the one for
+ * a server it cannot reach.
+ */
+function clientMessages(t: Messages): string {
+  return `<p id="message" class="message error" role="alert" hidden data-errors="${escapeHtml(JSON.stringify(t.errors))}" data-unknown="${escapeHtml(t.unknownError)}" data-offline="${escapeHtml(t.offline)}"></p>`;
 }
 
 function accountForm(id: string, action: string, label: string, t: Messages, autocomplete: string): string {
