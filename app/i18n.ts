@@ -1,8 +1,22 @@
+import type { Context } from '../src/index.js';
+import { weightOf } from './qvalue.js';
+
 export type Lang = 'ko' | 'en';
+
+/** The languages the member directory speaks; the first is the default. */
+export const LANGS: readonly Lang[] = ['ko', 'en'];
+
+/** The cookie the language switch sets; it wins over Accept-Language. */
+export const LANG_COOKIE = 'lang';
+
+export function isLang(value: unknown): value is Lang {
+  return value === 'ko' || value === 'en';
+}
 
 /**
  * Korean unless the client prefers English: the highest-q language range of Accept-Language that we speak wins
- * (RFC 9110 §12.5.4); ties keep the client's order.
+ * (RFC 9110 §12.5.4), matched on its primary subtag (`ko-KR` is Korean, RFC 4647 §3.3.1); ties keep the client's
+ * order. `q=0` means "not this one" (RFC 9110 §12.4.2), and a range with a malformed weight is ignored.
  *
  * @example
  * pickLanguage('en-US,en;q=0.9,ko;q=0.8') // 'en'
@@ -10,14 +24,14 @@ export type Lang = 'ko' | 'en';
 export function pickLanguage(acceptLanguage: string | undefined): Lang {
   if (!acceptLanguage) return 'ko';
   let best: Lang = 'ko';
-  let bestQ = -1;
-  for (const part of acceptLanguage.split(',').slice(0, 20)) {
-    const [range = '', ...params] = part.trim().toLowerCase().split(';');
-    const qParam = params.find((p) => p.trim().startsWith('q='));
-    const q = qParam === undefined ? 1 : Number(qParam.trim().slice(2));
-    if (!Number.isFinite(q) || q <= bestQ) continue;
-    const primary = range.split('-')[0];
-    if (primary === 'ko' || primary === 'en') {
+  let bestQ = 0;
+  // A browser sends a handful of ranges; a header of thousands is not a browser and need not cost thousands of steps.
+  for (const part of acceptLanguage.split(',', 20)) {
+    const [range = '', ...params] = part.split(';');
+    const primary = range.trim().toLowerCase().split('-', 1)[0];
+    if (!isLang(primary)) continue;
+    const q = weightOf(params) ?? 0;
+    if (q > bestQ) {
       best = primary;
       bestQ = q;
     }
@@ -25,84 +39,27 @@ export function pickLanguage(acceptLanguage: string | undefined): Lang {
   return best;
 }
 
-export interface Messages {
-  readonly title: string;
-  readonly greeting: (name: string) => string;
-  readonly members: string;
-  readonly noMembers: string;
-  readonly more: string;
-  readonly you: string;
-  readonly edit: string;
-  readonly save: string;
-  readonly cancel: string;
-  readonly remove: string;
-  readonly confirmRemove: string;
-  readonly logout: string;
-  readonly login: string;
-  readonly register: string;
-  readonly name: string;
-  readonly password: string;
-  readonly home: string;
-  readonly about: string;
-  readonly registered: string;
-  readonly errors: Readonly<Record<string, string>>;
+/**
+ * The language of a page: the language switch's cookie when it names one we speak, else Accept-Language.
+ *
+ * @example
+ * chooseLanguage('en', 'ko-KR,ko;q=0.9') // 'en': the reader chose English on the switch
+ */
+export function chooseLanguage(cookie: string | undefined, acceptLanguage: string | undefined): Lang {
+  return isLang(cookie) ? cookie : pickLanguage(acceptLanguage);
 }
 
-export const MESSAGES: Readonly<Record<Lang, Messages>> = {
-  ko: {
-    title: '회원 명부',
-    greeting: (name) => `${name}님 안녕하세요`,
-    members: '회원 목록',
-    noMembers: '아직 회원이 없습니다.',
-    more: '더 보기',
-    you: '나',
-    edit: '이름 바꾸기',
-    save: '저장',
-    cancel: '취소',
-    remove: '탈퇴',
-    confirmRemove: '정말 탈퇴하시겠습니까? 되돌릴 수 없습니다.',
-    logout: '로그아웃',
-    login: '로그인',
-    register: '회원 가입',
-    name: '이름',
-    password: '비밀번호',
-    home: '홈',
-    about: '소개',
-    registered: '가입되었습니다. 이제 로그인하세요.',
-    errors: {
-      LOGIN_FAILED: '이름 또는 비밀번호가 맞지 않습니다.',
-      NAME_TAKEN: '이미 쓰이는 이름입니다.',
-      INVALID_NAME: '이름은 1–32자이며 제어 문자를 쓸 수 없습니다.',
-      INVALID_PASSWORD: '비밀번호는 8–128자여야 합니다.',
-      CROSS_SITE_REQUEST: '다른 사이트에서 온 요청은 받을 수 없습니다.',
-    },
-  },
-  en: {
-    title: 'Member directory',
-    greeting: (name) => `Hello, ${name}`,
-    members: 'Members',
-    noMembers: 'No members yet.',
-    more: 'More',
-    you: 'you',
-    edit: 'Rename',
-    save: 'Save',
-    cancel: 'Cancel',
-    remove: 'Delete account',
-    confirmRemove: 'Delete your account for good? This cannot be undone.',
-    logout: 'Log out',
-    login: 'Log in',
-    register: 'Register',
-    name: 'Name',
-    password: 'Password',
-    home: 'Home',
-    about: 'About',
-    registered: 'You are registered. Log in now.',
-    errors: {
-      LOGIN_FAILED: 'Wrong name or password.',
-      NAME_TAKEN: 'That name is taken.',
-      INVALID_NAME: 'A name is 1–32 characters, without control characters.',
-      INVALID_PASSWORD: 'A password is 8–128 characters.',
-      CROSS_SITE_REQUEST: 'Requests from other sites are not accepted.',
-    },
-  },
-};
+/** The language of this request's page (cookie, then Accept-Language). Reads headers only. */
+export function languageOf(ctx: Context): Lang {
+  const cookie = ctx.headers.cookie === undefined ? undefined : ctx.cookies[LANG_COOKIE];
+  return chooseLanguage(cookie, ctx.headers['accept-language']);
+}
+
+/**
+ * Marks this request's reply as one of several languages: `Content-Language`, and `Vary` on the two headers the
+ * choice reads, so a cache never hands a Korean page to an English reader (RFC 9110 §12.5.5).
+ */
+export function markLanguage(ctx: Context, lang: Lang): void {
+  ctx.header('content-language', lang);
+  ctx.appendHeader('vary', 'Accept-Language, Cookie');
+}

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { createApp, sameOrigin, sessions, type App, type SessionStore } from '../src/index.js';
 import { authRoutes } from './routes/auth.js';
+import { withErrorPages } from './routes/error-pages.js';
+import { languageRoutes } from './routes/language.js';
 import { pageRoutes } from './routes/pages.js';
 import { staticRoutes } from './routes/static.js';
 import { userRoutes } from './routes/users.js';
@@ -15,16 +17,19 @@ export interface AppDeps {
 }
 
 /**
- * The member directory: pages, front end, users API, login. Static files are answered before the session
- * middleware runs, so a stylesheet never costs a session lookup.
+ * The member directory: pages, front end, users API, login, in Korean and English. Static files are answered before
+ * the session middleware runs, so a stylesheet never costs a session lookup. Errors become pages in the reader's
+ * language for browsers (JSON for everyone else): the wrapper sits around the static files rather than before them,
+ * so a static cache hit stays synchronous while every error after it is still caught.
  */
 export function buildApp({ log, users, sessionStore, publicDir }: AppDeps): App {
   const app = createApp({ log });
-  app.use(staticRoutes(publicDir));
+  app.use(withErrorPages(staticRoutes(publicDir)));
   app.use(sameOrigin());
   app.use(sessions({ store: sessionStore }));
   const pages = pageRoutes(app, users);
   userRoutes(app, users, pages);
   authRoutes(app, users, pages);
+  languageRoutes(app);
   return app;
 }

@@ -1,4 +1,5 @@
-import type { Lang, Messages } from '../i18n.js';
+import type { Lang } from '../i18n.js';
+import { errorMessage, type Messages } from '../messages.js';
 import type { User } from '../users/repo.js';
 import { escapeHtml } from './escape.js';
 import { layout } from './layout.js';
@@ -14,6 +15,8 @@ export interface HomeView {
   /** A line to show above everything: a notice, or an error code with its localised text. */
   readonly notice?: string;
   readonly error?: string;
+  /** This page's path and query, for the language switch. */
+  readonly here: string;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface HomeView {
 export function renderHome(view: HomeView): string {
   const { t, me } = view;
   const banner = view.error
-    ? `<p class="message error" role="alert">${escapeHtml(t.errors[view.error] ?? view.error)}</p>`
+    ? `<p class="message error" role="alert">${escapeHtml(errorMessage(t, view.error))}</p>`
     : view.notice
       ? `<p class="message" role="status">${escapeHtml(view.notice)}</p>`
       : '';
@@ -39,14 +42,24 @@ ${accountForm('register', '/users', t.register, t, 'new-password')}
     t,
     title: me ? t.greeting(me.name) : t.title,
     loggedIn: me !== undefined,
+    here: view.here,
     body: `${banner}
-<p id="message" class="message error" role="alert" hidden></p>
+${clientMessages(t)}
 ${top}
 <section class="members">
   <h2>${escapeHtml(t.members)}</h2>
   ${memberList(view)}
 </section>`,
   });
+}
+
+/**
+ * The empty line where the client script shows an error, carrying what it may say there: the error table of this
+ * page's language as JSON in a data attribute (no inline script), the sentence for an unknown code, and the one for
+ * a server it cannot reach.
+ */
+function clientMessages(t: Messages): string {
+  return `<p id="message" class="message error" role="alert" hidden data-errors="${escapeHtml(JSON.stringify(t.errors))}" data-unknown="${escapeHtml(t.unknownError)}" data-offline="${escapeHtml(t.offline)}"></p>`;
 }
 
 function accountForm(id: string, action: string, label: string, t: Messages, autocomplete: string): string {

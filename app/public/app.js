@@ -1,7 +1,27 @@
 // The member directory's small client: rename and delete your own account with fetch. Login, logout and
 // registration are plain forms and work without this script. Names are only ever set with textContent.
+//
+// Every sentence it shows comes from the page, in the page's language: the API answers errors as
+// { error: { code, message } } with a message for developers, and the page's #message element carries the
+// reader's sentence for each code (data-errors, JSON), one for an unknown code and one for a server out of reach.
 
 const message = document.getElementById('message');
+const sentences = readSentences(message);
+
+function readSentences(element) {
+  let errors = {};
+  try {
+    errors = JSON.parse(element?.dataset.errors ?? '{}');
+  } catch {
+    // A page without the table still says something: the generic sentence.
+  }
+  return { errors, unknown: element?.dataset.unknown ?? '', offline: element?.dataset.offline ?? '' };
+}
+
+/** The reader's sentence for an API error code. */
+function sentenceFor(code) {
+  return typeof code === 'string' && Object.hasOwn(sentences.errors, code) ? sentences.errors[code] : sentences.unknown;
+}
 
 function showError(text) {
   if (!message) return;
@@ -9,23 +29,29 @@ function showError(text) {
   message.hidden = false;
 }
 
-async function errorText(response) {
+async function errorCode(response) {
   try {
     const body = await response.json();
-    return body?.error?.message ?? `${response.status} ${response.statusText}`;
+    return body?.error?.code;
   } catch {
-    return `${response.status} ${response.statusText}`;
+    return undefined;
   }
 }
 
+/** Sends a request; resolves to the response when it is a success, else rejects with the sentence to show. */
 async function send(method, url, body) {
   const init = { method, headers: { accept: 'application/json' } };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(url, init);
-  if (!response.ok) throw new Error(await errorText(response));
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw new Error(sentences.offline);
+  }
+  if (!response.ok) throw new Error(sentenceFor(await errorCode(response)));
   return response;
 }
 

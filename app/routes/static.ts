@@ -3,8 +3,8 @@ import { serveStatic, type Middleware } from '../../src/index.js';
 const PREFIX = '/static/';
 
 /**
- * The front end's files: `/static/*` from app/public, and `/about` (about.html). It runs as the first middleware and
- * answers these paths itself, so static requests never reach the session store. Names are not content-hashed, so
+ * The front end's files: `/static/*` from app/public. It runs as the first middleware and answers these paths
+ * itself, so static requests never reach the session store. Names are not content-hashed, so
  * browsers revalidate (`no-cache`) and mostly get a 304 from the hot cache.
  */
 export function staticRoutes(publicDir: string): Middleware {
@@ -12,10 +12,6 @@ export function staticRoutes(publicDir: string): Middleware {
   return (ctx, next) => {
     if (ctx.path.startsWith(PREFIX)) {
       ctx.params = { '*': ctx.path.slice(PREFIX.length) };
-      return files(ctx);
-    }
-    if (ctx.path === '/about') {
-      ctx.params = { '*': 'about.html' };
       return files(ctx);
     }
     return next();

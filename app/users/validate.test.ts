@@ -30,10 +30,22 @@ for (const [label, input, clean] of validNames) {
   });
 }
 
-const invalidNames: [label: string, input: unknown][] = [
+const missingNames: [label: string, input: unknown][] = [
   ['an empty string', ''],
   ['only spaces', '   '],
   ['only ideographic spaces', '\u3000\u3000'],
+  ['undefined', undefined],
+];
+
+for (const [label, input] of missingNames) {
+  test(`refuses ${label} as a name with NAME_REQUIRED`, () => {
+    const result = validateName(input);
+    assert.equal(!result.ok && result.error.code, 'NAME_REQUIRED');
+    assert.ok(!result.ok && result.error.message.length > 0);
+  });
+}
+
+const invalidNames: [label: string, input: unknown][] = [
   ['33 characters', 'a'.repeat(33)],
   ['33 Hangul syllables', '가'.repeat(33)],
   ['a megabyte-long string', 'a'.repeat(1024 * 1024)],
@@ -50,7 +62,6 @@ const invalidNames: [label: string, input: unknown][] = [
   ['a lone surrogate', 'al\uD800ice'],
   ['a number', 42],
   ['null', null],
-  ['undefined', undefined],
   ['an array', ['alice']],
   ['an object', { toString: () => 'alice' }],
   ['a boolean', true],
@@ -124,7 +135,7 @@ test('validateCredentials reads only own properties, never the prototype', () =>
   assert.equal(!validateCredentials(inherited).ok && 'refused', 'refused');
   const parsed = JSON.parse('{"__proto__": {"name": "alice"}, "password": "password1"}') as unknown;
   const result = validateCredentials(parsed);
-  assert.equal(!result.ok && result.error.code, 'INVALID_NAME');
+  assert.equal(!result.ok && result.error.code, 'NAME_REQUIRED');
 });
 
 test('validateCredentials accepts __proto__ as the name itself', () => {
@@ -139,7 +150,7 @@ test('validateCredentials ignores a 10k-character key', () => {
 
 test('validateCredentials reports a missing name before a missing password', () => {
   const result = validateCredentials({});
-  assert.equal(!result.ok && result.error.code, 'INVALID_NAME');
+  assert.equal(!result.ok && result.error.code, 'NAME_REQUIRED');
 });
 
 test('validateCredentials works on a null-prototype form record', () => {
@@ -161,8 +172,9 @@ for (const [label, body, password, expected] of changes) {
 }
 
 const badChanges: [label: string, body: unknown, password: boolean, code: string][] = [
-  ['PUT without a name', { password: 'password1' }, false, 'INVALID_NAME'],
-  ['PUT with an empty body', {}, false, 'INVALID_NAME'],
+  ['PUT without a name', { password: 'password1' }, false, 'NAME_REQUIRED'],
+  ['PUT with an empty body', {}, false, 'NAME_REQUIRED'],
+  ['PATCH with an empty name', { name: ' ' }, true, 'NAME_REQUIRED'],
   ['PATCH with nothing to change', { other: 1 }, true, 'NOTHING_TO_CHANGE'],
   ['PATCH with a short password', { name: 'bob', password: 'short' }, true, 'INVALID_PASSWORD'],
   ['PATCH with a control character in the name', { name: 'b\u0000b' }, true, 'INVALID_NAME'],

@@ -17,6 +17,8 @@
  * - A password is 8–128 code points and kept exactly as sent (never trimmed); hashing normalises it (NFKC, see
  *   app/auth/password.ts). Any character is allowed, as NIST SP 800-63B §5.1.1.2 asks.
  * - Anything that is not a string (numbers, arrays, objects, null) is refused, never coerced.
+ * - A name that is missing, or empty once trimmed, has its own code, NAME_REQUIRED: it is the one mistake a form
+ *   makes easily, and the pages tell the reader so in their own language ("이름을 반드시 입력하셔야 합니다").
  */
 
 export const NAME_MAX = 32;
@@ -24,7 +26,7 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
 export interface ValidationError {
-  readonly code: 'INVALID_BODY' | 'INVALID_NAME' | 'INVALID_PASSWORD' | 'NOTHING_TO_CHANGE';
+  readonly code: 'INVALID_BODY' | 'NAME_REQUIRED' | 'INVALID_NAME' | 'INVALID_PASSWORD' | 'NOTHING_TO_CHANGE';
   readonly message: string;
 }
 
@@ -40,13 +42,15 @@ const JOINERS = /[\u200C\u200D]/gu;
  * @example
  * validateName('  홍길동 ') // { ok: true, value: '홍길동' }
  * validateName('a\u202Eb')   // { ok: false, error: { code: 'INVALID_NAME', message: 'name must not contain control or formatting characters' } }
+ * validateName('   ')        // { ok: false, error: { code: 'NAME_REQUIRED', message: 'name must not be empty' } }
  */
 export function validateName(input: unknown): Validated<string> {
+  if (input === undefined) return invalid('NAME_REQUIRED', 'name is required');
   if (typeof input !== 'string') return invalid('INVALID_NAME', 'name must be a string');
   if (!input.isWellFormed()) return invalid('INVALID_NAME', 'name must be valid Unicode text');
   const name = input.trim().normalize('NFC');
   const length = codePointLength(name, NAME_MAX + 1);
-  if (length === 0) return invalid('INVALID_NAME', 'name must not be empty');
+  if (length === 0) return invalid('NAME_REQUIRED', 'name must not be empty');
   if (length > NAME_MAX) return invalid('INVALID_NAME', `name must be at most ${NAME_MAX} characters`);
   if (FORBIDDEN_IN_NAME.test(name.replace(JOINERS, ''))) {
     return invalid('INVALID_NAME', 'name must not contain control or formatting characters');
@@ -102,7 +106,7 @@ export function validateChanges(
   if (!isRecord(body)) return invalid('INVALID_BODY', 'body must be an object');
   const rawName = own(body, 'name');
   const rawPassword = options.password ? own(body, 'password') : undefined;
-  if (!options.password && rawName === undefined) return invalid('INVALID_NAME', 'name is required');
+  if (!options.password && rawName === undefined) return invalid('NAME_REQUIRED', 'name is required');
   if (rawName === undefined && rawPassword === undefined) {
     return invalid('NOTHING_TO_CHANGE', 'send a name or a password to change');
   }

@@ -57,13 +57,13 @@ describe('POST /users (register)', () => {
   });
 
   const invalid: [claim: string, body: unknown, code: string][] = [
-    ['an empty name', { name: '   ', password: 'secret-password' }, 'INVALID_NAME'],
+    ['an empty name', { name: '   ', password: 'secret-password' }, 'NAME_REQUIRED'],
     ['a 33-character name', { name: 'x'.repeat(33), password: 'secret-password' }, 'INVALID_NAME'],
     ['a 10,000-character name', { name: 'x'.repeat(10_000), password: 'secret-password' }, 'INVALID_NAME'],
     ['a name with a newline', { name: 'a\nb', password: 'secret-password' }, 'INVALID_NAME'],
     ['a name that is a number', { name: 42, password: 'secret-password' }, 'INVALID_NAME'],
-    ['a missing name', { password: 'secret-password' }, 'INVALID_NAME'],
-    ['a name smuggled through __proto__', JSON.parse('{"__proto__":{"name":"ghost"},"password":"secret-password"}'), 'INVALID_NAME'],
+    ['a missing name', { password: 'secret-password' }, 'NAME_REQUIRED'],
+    ['a name smuggled through __proto__', JSON.parse('{"__proto__":{"name":"ghost"},"password":"secret-password"}'), 'NAME_REQUIRED'],
     ['a 7-character password', { name: 'shortpw', password: '1234567' }, 'INVALID_PASSWORD'],
     ['a 129-character password', { name: 'longpw', password: 'p'.repeat(129) }, 'INVALID_PASSWORD'],
     ['a JSON array', [{ name: 'arr', password: 'secret-password' }], 'BODY_NOT_OBJECT'],

@@ -51,6 +51,17 @@ describe('the member directory in a real browser', { skip: browserSkip(), timeou
     await page.locator('#greeting').waitFor();
   }
 
+  /** Opens your own row's rename box, submits `name` and waits for the error line the client script fills. */
+  async function renameFails(page: Page, name: string): Promise<string | null> {
+    const own = page.locator('#members li.own');
+    await own.locator('button.edit').click();
+    await own.locator('input[name=name]').fill(name);
+    await own.locator('button.save').click();
+    const message = page.locator('#message');
+    await message.waitFor({ state: 'visible' });
+    return message.textContent();
+  }
+
   test('registers, logs in, renames, cannot touch another member, logs out and in, deletes the account', async () => {
     const context = await browser.newContext({ locale: 'ko-KR' });
     const page = await context.newPage();
@@ -63,10 +74,15 @@ describe('the member directory in a real browser', { skip: browserSkip(), timeou
     await register(page, '민지', 'minji-password');
     await register(page, '철수', 'chulsoo-password');
     await expectVisible(page, '#login');
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
 
     await login(page, '민지', 'minji-password');
     assert.equal(await page.locator('#greeting').textContent(), '민지님 안녕하세요');
     assert.equal(await page.locator('#members li').count(), 2);
+
+    // An empty name: the API answers NAME_REQUIRED, and the client script says so in Korean, not in the API's English.
+    assert.equal(await renameFails(page, '   '), '이름을 반드시 입력하셔야 합니다.');
+    await page.locator('#members li.own button.cancel').click();
 
     // Rename yourself in place.
     const own = page.locator('#members li.own');
@@ -102,12 +118,52 @@ describe('the member directory in a real browser', { skip: browserSkip(), timeou
     await context.close();
   });
 
-  test('greets in English when the browser prefers English', async () => {
+  test('greets in English, and says an API error in English, when the browser prefers English', async () => {
     const context = await browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await register(page, 'Jane', 'jane-password');
     await login(page, 'Jane', 'jane-password');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await page.locator('#greeting').textContent(), 'Hello, Jane');
+    assert.equal(await renameFails(page, ''), 'Please enter a name.');
+    await context.close();
+  });
+
+  test('the language switch works without JavaScript and holds across pages, the 404 page included', async () => {
+    const context = await browser.newContext({ locale: 'ko-KR', javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${maru.url}/about`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+    assert.equal(await page.locator('h1').textContent(), '소개');
+
+    // Switch on the About page: back on the About page, in English.
+    await page.locator('#language').click();
+    await page.locator('html[lang="en"]').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/about');
+    assert.equal(await page.locator('h1').textContent(), 'About');
+    const cookie = (await context.cookies()).find((c) => c.name === 'lang');
+    assert.equal(cookie?.value, 'en');
+    assert.equal(cookie?.sameSite, 'Lax');
+
+    // Every other page follows, though the browser still asks for Korean: home, register and log in (plain forms).
+    await register(page, 'Mina', 'mina-password');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.locator('p.message[role=status]').textContent(), 'You are registered. Log in now.');
+    await login(page, 'Mina', 'mina-password');
+    assert.equal(await page.locator('#greeting').textContent(), 'Hello, Mina');
+
+    // An unknown address: a 404 page in English, with the switch back to Korean on it.
+    const missing = await page.goto(`${maru.url}/no/such/page`);
+    assert.equal(missing?.status(), 404);
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.locator('h1').textContent(), 'Page not found');
+    await page.locator('#language').click();
+    await page.locator('html[lang="ko"]').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/no/such/page');
+    assert.equal(await page.locator('h1').textContent(), '페이지를 찾을 수 없습니다');
+
+    await page.goto(`${maru.url}/`);
+    assert.equal(await page.locator('#greeting').textContent(), 'Mina님 안녕하세요');
     await context.close();
   });
 
