@@ -56,3 +56,41 @@ test('asks for help with --help or -h, and the usage names every flag and variab
   assert.equal(loadConfig(['serve', '-h'], {}).help, true);
   for (const word of ['--port', '--host', '--help', 'PORT', 'HOST', 'LOG_LEVEL']) assert.ok(USAGE.includes(word), word);
 });
+
+test('plain HTTP unless asked for TLS; --http2 and certificate files imply --https', () => {
+  assert.equal(loadConfig([], {}).https, undefined);
+  assert.deepEqual(loadConfig(['--https'], {}).https, { certFile: undefined, keyFile: undefined, caFiles: [], http2: false, hsts: 0, redirectPorts: [] });
+  assert.equal(loadConfig(['--http2'], {}).https?.http2, true);
+  const files = loadConfig(['--cert', 'c.pem', '--key', 'k.pem', '--ca', 'a.pem', '--ca', 'b.pem'], {}).https;
+  assert.deepEqual(files, { certFile: 'c.pem', keyFile: 'k.pem', caFiles: ['a.pem', 'b.pem'], http2: false, hsts: 15_552_000, redirectPorts: [] });
+});
+
+test('reads TLS_CERT, TLS_KEY and TLS_CA (comma-separated), flags winning', () => {
+  const https = loadConfig([], { TLS_CERT: 'c.pem', TLS_KEY: 'k.pem', TLS_CA: 'a.pem, b.pem' }).https;
+  assert.deepEqual([https?.certFile, https?.keyFile, https?.caFiles], ['c.pem', 'k.pem', ['a.pem', 'b.pem']]);
+  assert.equal(loadConfig(['--cert', 'x.pem', '--key', 'y.pem'], { TLS_CERT: 'c.pem', TLS_KEY: 'k.pem' }).https?.certFile, 'x.pem');
+});
+
+test('HSTS is on with certificate files, off with the development certificate, and --hsts sets it either way', () => {
+  assert.equal(loadConfig(['--https'], {}).https?.hsts, 0);
+  assert.equal(loadConfig(['--https', '--hsts', '3600'], {}).https?.hsts, 3600);
+  assert.equal(loadConfig(['--cert', 'c', '--key', 'k', '--hsts', '0'], {}).https?.hsts, 0);
+  assert.throws(() => loadConfig(['--https', '--hsts=-5'], {}), /--hsts must be a whole number of seconds, got "-5"/);
+  assert.throws(() => loadConfig(['--https', '--hsts', '1y'], {}), /got "1y"/);
+});
+
+test('refuses TLS flags that make no sense alone', () => {
+  assert.throws(() => loadConfig(['--cert', 'c.pem'], {}), /--cert and --key go together/);
+  assert.throws(() => loadConfig(['--redirect-http', '8080'], {}), /--redirect-http needs --https/);
+  assert.throws(() => loadConfig(['--hsts', '60'], {}), /--hsts needs --https/);
+  assert.throws(() => loadConfig(['--https', '--port', '8443', '--redirect-http', '8443'], {}), /port 8443 is given twice/);
+  assert.throws(() => loadConfig(['--https', '--redirect-http', 'x'], {}), /--redirect-http must be a number/);
+  assert.deepEqual(loadConfig(['--https', '--port', '8443', '--redirect-http', '8080'], {}).https?.redirectPorts, [8080]);
+});
+
+test('takes --trust-proxy or TRUST_PROXY, and refuses a malformed list at start', () => {
+  assert.equal(loadConfig([], {}).trustProxy, false);
+  assert.equal(loadConfig(['--trust-proxy', 'loopback'], {}).trustProxy, 'loopback');
+  assert.equal(loadConfig([], { TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1');
+  assert.throws(() => loadConfig(['--trust-proxy', 'everyone'], {}), /option trustProxy: "everyone"/);
+});

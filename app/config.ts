@@ -1,9 +1,28 @@
 import { parseArgs } from 'node:util';
+import { compileTrust } from '../src/index.js';
+
+/** How the ports speak TLS: certificate files, or a development certificate made in the data directory. */
+export interface HttpsConfig {
+  /** Both given, or neither (then the dev certificate). */
+  readonly certFile: string | undefined;
+  readonly keyFile: string | undefined;
+  readonly caFiles: readonly string[];
+  /** HTTP/2 beside HTTP/1.1 on the same ports. */
+  readonly http2: boolean;
+  /** Strict-Transport-Security max-age, seconds; 0 for none. */
+  readonly hsts: number;
+  /** Plain ports that redirect to HTTPS. */
+  readonly redirectPorts: readonly number[];
+}
 
 export interface Config {
   readonly ports: readonly number[];
   readonly host: string;
   readonly help: boolean;
+  /** TLS on `ports`, or undefined for plain HTTP. */
+  readonly https: HttpsConfig | undefined;
+  /** Peers whose X-Forwarded-* headers are believed (addresses, CIDRs, loopback…); false for nobody. */
+  readonly trustProxy: string | false;
   /** Where the SQLite database (members and sessions) lives. */
   readonly dataDir: string;
   /** PostgreSQL for members instead of SQLite. */
@@ -22,11 +41,30 @@ Options:
   --data DIR      directory of the SQLite database (env DATA_DIR; default ./data)
   -h, --help      show this help
 
+HTTPS and HTTP/2:
+  --https               serve the ports over TLS; without --cert/--key, a self-signed
+                        certificate for localhost is made once in the data directory
+  --cert FILE           certificate chain, PEM (env TLS_CERT); needs --key
+  --key FILE            its private key, PEM (env TLS_KEY)
+  --ca FILE             extra CA certificate, PEM; repeatable (env TLS_CA, comma-separated)
+  --http2               HTTP/2 beside HTTP/1.1 on the same TLS ports (implies --https)
+  --redirect-http PORT  a plain port that answers 308 to the HTTPS URL; repeatable
+  --hsts SECONDS        Strict-Transport-Security max-age (default 15552000 with
+                        certificate files, off with the development certificate; 0: off)
+  SIGHUP re-reads the certificate files without dropping a connection.
+
+Behind a proxy:
+  --trust-proxy LIST    addresses, CIDRs or loopback/linklocal/uniquelocal whose
+                        X-Forwarded-For/-Proto/-Host and Forwarded are believed (env TRUST_PROXY)
+
 Environment:
   DATABASE_URL    postgres://… — keep members in PostgreSQL instead of SQLite
   REDIS_URL       redis://… — keep sessions in Redis instead of SQLite
   LOG_LEVEL       fatal, error, warn, info (default), debug, trace or silent
 `;
+
+/** Six months: long enough to matter (hstspreload.org asks a year for its list), short enough to undo a mistake. */
+const DEFAULT_HSTS = 15_552_000;
 
 /**
  * Reads the command line and the environment into a Config; flags win over env. Throws a TypeError with a
@@ -42,6 +80,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       host: { type: 'string' },
       data: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      https: { type: 'boolean' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      ca: { type: 'string', multiple: true },
+      http2: { type: 'boolean' },
+      'redirect-http': { type: 'string', multiple: true },
+      hsts: { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -64,15 +110,51 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     throw new TypeError('REDIS_URL must be a redis:// or rediss:// URL (unset it to keep sessions in SQLite)');
   }
   const dataDir = values.data ?? nonEmpty(env.DATA_DIR) ?? 'data';
-  return { ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl };
+  const trustProxy = values['trust-proxy'] ?? nonEmpty(env.TRUST_PROXY) ?? false;
+  // Checked now, so a typo is a usage error at start and not a surprise behind the proxy.
+  if (trustProxy !== false) compileTrust(trustProxy);
+  const https = httpsConfig(values, env, ports);
+  return { ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl, https, trustProxy };
+}
+
+interface TlsFlags {
+  https?: boolean | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  ca?: string[] | undefined;
+  http2?: boolean | undefined;
+  'redirect-http'?: string[] | undefined;
+  hsts?: string | undefined;
+}
+
+function httpsConfig(values: TlsFlags, env: NodeJS.ProcessEnv, ports: readonly number[]): HttpsConfig | undefined {
+  const certFile = values.cert ?? nonEmpty(env.TLS_CERT);
+  const keyFile = values.key ?? nonEmpty(env.TLS_KEY);
+  const caFiles = values.ca ?? (nonEmpty(env.TLS_CA)?.split(',').map((file) => file.trim()).filter((file) => file !== '') ?? []);
+  const redirectPorts = (values['redirect-http'] ?? []).map((raw) => parsePort(raw, '--redirect-http'));
+  const wanted = values.https === true || values.http2 === true || certFile !== undefined || keyFile !== undefined;
+  if (!wanted) {
+    if (redirectPorts.length > 0) throw new TypeError('--redirect-http needs --https: it redirects to the HTTPS port');
+    if (values.hsts !== undefined) throw new TypeError('--hsts needs --https');
+    if (caFiles.length > 0) throw new TypeError('--ca needs --https');
+    return undefined;
+  }
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new TypeError('--cert and --key go together: give both, or neither for a development certificate');
+  for (const port of redirectPorts) if (port !== 0 && ports.includes(port)) throw new TypeError(`port ${port} is given twice`);
+  let hsts = certFile === undefined ? 0 : DEFAULT_HSTS;
+  if (values.hsts !== undefined) {
+    if (!/^\d{1,10}$/.test(values.hsts.trim())) throw new TypeError(`--hsts must be a whole number of seconds, got "${values.hsts}"`);
+    hsts = Number(values.hsts.trim());
+  }
+  return { certFile, keyFile, caFiles, http2: values.http2 === true, hsts, redirectPorts };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function parsePort(raw: string): number {
+function parsePort(raw: string, flag = '--port'): number {
   const port = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new TypeError(`--port must be a number from 0 to 65535, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new TypeError(`${flag} must be a number from 0 to 65535, got "${raw}"`);
   return port;
 }

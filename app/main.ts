@@ -1,8 +1,20 @@
 #!/usr/bin/env node
 import { join } from 'node:path';
-import type { Logger } from 'pino';
 import { fileURLToPath } from 'node:url';
-import { createLogger, listen, onShutdownSignals, RedisStore, SqliteStore, type SessionStore } from '../src/index.js';
+import {
+  createLifecycle,
+  createLogger,
+  devCertificate,
+  EXIT,
+  handleProcessEvents,
+  listen,
+  RedisStore,
+  SqliteStore,
+  type Lifecycle,
+  type Logger,
+  type SessionStore,
+  type TlsOptions,
+} from '../src/index.js';
 import { loadConfig, USAGE, type Config } from './config.js';
 import { buildApp } from './server.js';
 import { openUserRepository } from './users/open.js';
@@ -10,54 +22,80 @@ import { openUserRepository } from './users/open.js';
 // Beside this file: app/public under tsx, dist/app/public once built (the build copies it).
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
-async function main(): Promise<void> {
+/**
+ * `maru serve`: reads the configuration, opens storage, listens, and runs until a signal (or an uncaught error)
+ * stops it. Resolves with the exit code; this file's last line is the only `process.exit` of the program.
+ */
+async function main(): Promise<number> {
   let config: Config;
-  try {
-    config = loadConfig(process.argv.slice(2), process.env);
-  } catch (err) {
-    process.stderr.write(`maru: ${(err as Error).message}\n`);
-    process.exit(2);
-  }
-  if (config.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-
   let log: Logger;
   try {
+    config = loadConfig(process.argv.slice(2), process.env);
+    if (config.help) {
+      process.stdout.write(USAGE);
+      return EXIT.ok;
+    }
     log = createLogger();
   } catch (err) {
-    // An unknown LOG_LEVEL: a usage error like a bad flag, one line and no stack trace.
+    // A bad flag, variable or LOG_LEVEL: one line and no stack trace.
     process.stderr.write(`maru: ${(err as Error).message}\n`);
-    process.exit(2);
+    return EXIT.usage;
   }
+
+  const lifecycle = createLifecycle({ log });
+  handleProcessEvents(lifecycle, { log });
+  try {
+    await start(config, log, lifecycle);
+  } catch (err) {
+    process.stderr.write(`maru: ${(err as Error).message}\n`);
+    await lifecycle.stop({ cause: 'start-failed', exitCode: EXIT.failed });
+  }
+  const code = await lifecycle.done;
+  log.info({ exitCode: code }, 'stopped');
+  await new Promise<void>((resolve) => log.flush(() => resolve()));
+  return code;
+}
+
+async function start(config: Config, log: Logger, lifecycle: Lifecycle): Promise<void> {
   let users;
   let sessionStore: SessionStore;
   try {
     users = await openUserRepository({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
     sessionStore = openSessionStore(config, log);
   } catch (err) {
-    process.stderr.write(`maru: cannot open storage: ${(err as Error).message}\n`);
-    process.exit(1);
+    throw new Error(`cannot open storage: ${(err as Error).message}`, { cause: err });
   }
+  lifecycle.onStop(() => Promise.all([users.close(), sessionStore.close?.()]).then(() => undefined));
   log.info(
     { members: config.databaseUrl ? 'postgresql' : 'sqlite', sessions: config.redisUrl ? 'redis' : 'sqlite', dataDir: config.dataDir },
     'storage ready',
   );
 
-  const app = buildApp({ log, users, sessionStore, publicDir: PUBLIC_DIR });
-  try {
-    const server = await listen(app, { port: config.ports, host: config.host });
-    log.info({ urls: server.urls }, `maru is listening on ${server.urls.join(', ')}`);
-    onShutdownSignals(async () => {
-      await server.close();
-      await Promise.all([users.close(), sessionStore.close?.()]);
-    }, log);
-  } catch (err) {
-    process.stderr.write(`maru: ${(err as Error).message}\n`);
-    await Promise.all([users.close(), sessionStore.close?.()]);
-    process.exit(1);
-  }
+  const app = buildApp({ log, users, sessionStore, publicDir: PUBLIC_DIR, lifecycle, trustProxy: config.trustProxy });
+  const tls = await tlsOptions(config, log);
+  const server = await listen(app, {
+    port: config.ports,
+    host: config.host,
+    ...(tls === undefined ? {} : { tls, redirectHttp: config.https!.redirectPorts }),
+  });
+  lifecycle.onStop(() => server.close());
+  if (tls !== undefined) lifecycle.onReload(() => server.reloadTls().then(() => log.info('certificates reloaded')));
+  lifecycle.ready();
+  log.info({ urls: server.urls, listeners: server.listeners }, `maru is listening on ${server.urls.join(', ')}`);
+}
+
+/** The TLS settings of `--https`: the given files, or the development certificate (made once, HSTS off). */
+async function tlsOptions(config: Config, log: Logger): Promise<TlsOptions | undefined> {
+  const https = config.https;
+  if (https === undefined) return undefined;
+  const common = { http2: https.http2, hsts: https.hsts, ...(https.caFiles.length === 0 ? {} : { caFiles: https.caFiles }) };
+  if (https.certFile !== undefined && https.keyFile !== undefined) return { certFile: https.certFile, keyFile: https.keyFile, ...common };
+  const dev = await devCertificate(config.dataDir);
+  log.info(
+    { certFile: dev.certFile, created: dev.created },
+    `${dev.created ? 'made' : 'using'} a self-signed development certificate for localhost (browsers will warn; HSTS stays off with it unless --hsts is given)`,
+  );
+  return { certFile: dev.certFile, keyFile: dev.keyFile, ...common };
 }
 
 /** Redis when REDIS_URL is set, else a table in the members' SQLite file (sessions survive restarts either way). */
@@ -68,4 +106,4 @@ function openSessionStore(config: Config, log: Logger): SessionStore {
   return new SqliteStore({ database: join(config.dataDir, 'maru.db') });
 }
 
-await main();
+process.exit(await main());

@@ -1,5 +1,4 @@
-import type { Logger } from 'pino';
-import { createApp, sameOrigin, sessions, type App, type SessionStore } from '../src/index.js';
+import { createApp, createLifecycle, health, sameOrigin, sessions, type App, type Lifecycle, type Logger, type SessionStore, type TrustProxy } from '../src/index.js';
 import { authRoutes } from './routes/auth.js';
 import { withErrorPages } from './routes/error-pages.js';
 import { languageRoutes } from './routes/language.js';
@@ -14,6 +13,10 @@ export interface AppDeps {
   readonly sessionStore: SessionStore;
   /** The front end's files (app/public). */
   readonly publicDir: string;
+  /** The process's lifecycle, for `/readyz`; a tests' app gets one that is ready at once. */
+  readonly lifecycle?: Lifecycle;
+  /** Peers whose forwarded headers are believed (`--trust-proxy`). */
+  readonly trustProxy?: TrustProxy;
 }
 
 /**
@@ -22,8 +25,9 @@ export interface AppDeps {
  * language for browsers (JSON for everyone else): the wrapper sits around the static files rather than before them,
  * so a static cache hit stays synchronous while every error after it is still caught.
  */
-export function buildApp({ log, users, sessionStore, publicDir }: AppDeps): App {
-  const app = createApp({ log });
+export function buildApp({ log, users, sessionStore, publicDir, lifecycle = readyLifecycle(log), trustProxy = false }: AppDeps): App {
+  const app = createApp({ log, trustProxy });
+  app.use(health(lifecycle));
   app.use(withErrorPages(staticRoutes(publicDir)));
   app.use(sameOrigin());
   app.use(sessions({ store: sessionStore }));
@@ -32,4 +36,10 @@ export function buildApp({ log, users, sessionStore, publicDir }: AppDeps): App 
   authRoutes(app, users, pages);
   languageRoutes(app);
   return app;
+}
+
+function readyLifecycle(log: Logger): Lifecycle {
+  const lifecycle = createLifecycle({ log });
+  lifecycle.ready();
+  return lifecycle;
 }

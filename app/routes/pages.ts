@@ -53,7 +53,6 @@ export function pageRoutes(app: App, users: UserRepository): PageRenderer {
   app.get('/', (ctx) => home(ctx, currentPage(ctx)));
   app.get('/about', (ctx) => about(languageOf(ctx), currentMember(ctx) !== undefined)(ctx));
   app.get('/hello', (ctx) => ctx.text('Hello Node!'));
-  app.get('/healthz', (ctx) => ctx.json({ status: 'ok' }));
 
   return {
     formError(ctx, err) {

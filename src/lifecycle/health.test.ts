@@ -50,8 +50,14 @@ test('/readyz is 503 naming the checks that failed or threw', async () => {
   assert.deepEqual((await inject(app, { url: '/readyz' })).json(), { status: 'unavailable', failed: ['broken'] });
 });
 
-test('health replies are never cached and other methods fall through', async () => {
+test('health replies are never cached; OPTIONS lists the methods and others get 405 with Allow', async () => {
   const { app } = setup();
   assert.equal((await inject(app, { url: '/healthz' })).headers['cache-control'], 'no-store');
-  assert.equal((await inject(app, { method: 'POST', url: '/healthz' })).status, 500);
+  const options = await inject(app, { method: 'OPTIONS', url: '/readyz' });
+  assert.equal(options.status, 204);
+  assert.equal(options.headers.allow, 'GET, HEAD, OPTIONS');
+  const post = await inject(app, { method: 'POST', url: '/healthz' });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.allow, 'GET, HEAD, OPTIONS');
+  assert.equal((await inject(app, { url: '/other' })).status, 500, 'other paths reach the rest of the chain');
 });

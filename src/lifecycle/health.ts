@@ -1,4 +1,5 @@
 import type { Middleware } from '../app.js';
+import { HttpError } from '../errors.js';
 import type { Reply } from '../reply.js';
 import type { Lifecycle } from './lifecycle.js';
 
@@ -12,6 +13,7 @@ export interface HealthOptions {
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+const ALLOW = 'GET, HEAD, OPTIONS';
 const NO_STORE = 'no-store';
 
 /**
@@ -46,10 +48,13 @@ export function health(lifecycle: Lifecycle, { livePath = '/healthz', readyPath 
   }
 
   return (ctx, next) => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
-    if (ctx.path === livePath) return live;
-    if (ctx.path === readyPath) return readiness();
-    return next();
+    const path = ctx.path;
+    if (path !== livePath && path !== readyPath) return next();
+    const method = ctx.method;
+    if (method === 'GET' || method === 'HEAD') return path === livePath ? live : readiness();
+    // Answered like any route of the router: OPTIONS lists the methods, others get 405 with the same list.
+    if (method === 'OPTIONS') return { status: 204, headers: { allow: ALLOW }, body: null };
+    throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here`, { headers: { allow: ALLOW } });
   };
 }
 

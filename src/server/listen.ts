@@ -2,9 +2,8 @@ import type { App } from '../app.js';
 import { listenH1, type H1Timeouts } from './h1.js';
 import type { H2Limits } from './h2.js';
 import type { Listener, ListenerInfo } from './listener.js';
-import { listenRedirect } from './redirect.js';
-import { listenTls, type TlsListener } from './tls-listener.js';
-import { readTlsFiles, type TlsFiles } from './tls.js';
+import type { TlsListener } from './tls-listener.js';
+import type { TlsFiles } from './tls.js';
 
 export { describeListenError } from './listener.js';
 
@@ -90,14 +89,18 @@ interface Settings extends H1Timeouts {
 export async function listen(app: App, options: ListenOptions = {}): Promise<Listening> {
   const settings = resolveOptions(options);
   const { tls, host } = settings;
-  const material = tls === undefined ? undefined : await readTlsFiles(tls);
+  // node:https, node:http2 and the certificate checks load only for a TLS server: a plain one starts without them.
+  const secureModules = tls === undefined ? undefined : await loadSecureModules();
+  const material = tls === undefined ? undefined : await secureModules!.readTlsFiles(tls);
   const starting: Promise<Listener>[] = settings.ports.map((port) =>
-    material === undefined ? listenH1(app, port, host, settings) : listenTls(app, port, host, { timeouts: settings, material, http2: settings.http2, hsts: settings.hsts }),
+    material === undefined
+      ? listenH1(app, port, host, settings)
+      : secureModules!.listenTls(app, port, host, { timeouts: settings, material, http2: settings.http2, hsts: settings.hsts }),
   );
   const started = await Promise.allSettled(starting);
   const secure = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const redirects = secure.length === started.length && secure.length > 0
-    ? await Promise.allSettled(settings.redirectPorts.map((port) => listenRedirect(port, host, secure[0]!.port, settings)))
+    ? await Promise.allSettled(settings.redirectPorts.map((port) => secureModules!.listenRedirect(port, host, secure[0]!.port, settings)))
     : [];
   const listeners = [...secure, ...redirects.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))];
   const failure = [...started, ...redirects].find((result) => result.status === 'rejected');
@@ -110,7 +113,7 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Lis
   const close = (graceMs = settings.shutdownTimeout) => (closing ??= drainAll(listeners, graceMs));
   const reloadTls = async () => {
     if (tls === undefined) return;
-    const next = await readTlsFiles(tls);
+    const next = await secureModules!.readTlsFiles(tls);
     for (const listener of secure) (listener as TlsListener).setSecureContext(next);
   };
   return {
@@ -119,6 +122,11 @@ export async function listen(app: App, options: ListenOptions = {}): Promise<Lis
     close,
     reloadTls,
   };
+}
+
+async function loadSecureModules() {
+  const [{ listenTls }, { listenRedirect }, { readTlsFiles }] = await Promise.all([import('./tls-listener.js'), import('./redirect.js'), import('./tls.js')]);
+  return { listenTls, listenRedirect, readTlsFiles };
 }
 
 /** Drains every listener at once; at the deadline, cuts what is left. */
