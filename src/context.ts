@@ -26,6 +26,11 @@ export interface RequestInfo {
   readonly httpVersion: string;
   /** HTTP/2's `:authority`; `headers` never carry pseudo-headers. */
   readonly authority?: string | undefined;
+  /**
+   * For a request that sent `Expect: 100-continue`: invites the body. The body reader calls it only once the
+   * route's limit allows the announced length, so an oversized upload is refused before it is sent.
+   */
+  readonly expectContinue?: (() => void) | undefined;
 }
 
 /** What every Context of one app shares: resolved once when the app is built. */
@@ -74,6 +79,7 @@ export class Context {
   readonly #shared: ContextShared;
   readonly #connectionSecure: boolean;
   readonly #authority: string | undefined;
+  readonly #expectContinue: (() => void) | undefined;
   #client: ClientFacts | undefined;
   readonly #rawQuery: string;
   #query: URLSearchParams | undefined;
@@ -94,6 +100,7 @@ export class Context {
     this.httpVersion = request.httpVersion;
     this.#connectionSecure = request.secure;
     this.#authority = request.authority;
+    this.#expectContinue = request.expectContinue;
     this.#raw = request.body;
     this.#shared = shared;
     this.bodyLimit = shared.bodyLimit;
@@ -122,7 +129,7 @@ export class Context {
 
   /** The request body: `await ctx.body.json()`, `.form()`, `.text()`, `.buffer()`. */
   get body(): BodyReader {
-    return (this.#body ??= createBodyReader(this.#raw, this.headers, () => this.bodyLimit));
+    return (this.#body ??= createBodyReader(this.#raw, this.headers, () => this.bodyLimit, this.#expectContinue));
   }
 
   /** The raw body stream, for handlers that stream uploads themselves. */

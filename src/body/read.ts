@@ -8,14 +8,16 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * Reads a whole request body into one Buffer, never more than `limit` bytes. The limit is checked first against
  * Content-Length (so an honest oversized upload is refused before a byte is read) and then on the bytes as they
  * stream in (so a lying or chunked one is cut as soon as it passes the limit). An oversized body answers 413 with
- * `Connection: close`: the rest of it is never read.
+ * `Connection: close` (over HTTP/1.1 the rest is read and dropped for a short while, so the client sees the 413).
+ * `beforeReading` runs once the announced length fits, just before the first byte is read: where a request
+ * with `Expect: 100-continue` is told to send its body, so an oversized one is refused before it is sent.
  *
  * @example
  * const bytes = await readBody(req, { limit: 64 * 1024, contentLength: req.headers['content-length'] });
  */
 export function readBody(
   stream: Readable,
-  { limit, contentLength }: { limit: number; contentLength: string | undefined },
+  { limit, contentLength, beforeReading }: { limit: number; contentLength: string | undefined; beforeReading?: () => void },
 ): Promise<Buffer> {
   if (contentLength !== undefined) {
     // RFC 9110 §8.6: Content-Length is 1*DIGIT; Node has already refused duplicates that disagree.
@@ -26,6 +28,8 @@ export function readBody(
     if (contentLength === '0') return Promise.resolve(Buffer.alloc(0));
   }
   if (stream.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  // `Expect: 100-continue` (RFC 9110 §10.1.1): the client waits for this before it sends the body.
+  beforeReading?.();
 
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -18,9 +18,10 @@ export interface BodyReader {
   form(): Promise<Record<string, string>>;
 }
 
-export function createBodyReader(stream: Readable, headers: IncomingHttpHeaders, limit: () => number): BodyReader {
+export function createBodyReader(stream: Readable, headers: IncomingHttpHeaders, limit: () => number, expectContinue?: () => void): BodyReader {
   let bytes: Promise<Buffer> | undefined;
-  const buffer = () => (bytes ??= readBody(stream, { limit: limit(), contentLength: headers['content-length'] }));
+  const buffer = () =>
+    (bytes ??= readBody(stream, { limit: limit(), contentLength: headers['content-length'], ...(expectContinue === undefined ? {} : { beforeReading: expectContinue }) }));
   const text = async () => {
     const charset = charsetOf(headers['content-type']);
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {

@@ -1,9 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.js';
 import type { FileBody, ReplyHeaders } from '../reply.js';
+import { answerClientErrors } from './client-errors.js';
+import { lingerOnClose } from './linger.js';
 import { bind, urlOf, type Listener } from './listener.js';
 import { respond, type ResponsePort } from './respond.js';
 
@@ -14,15 +17,18 @@ export interface H1Options {
   readonly draining?: () => boolean;
   /** A `Strict-Transport-Security` value for every reply (TLS listeners with a real certificate). */
   readonly hsts?: string;
+  /** A reply body that makes no progress for this long (a client that stopped reading) ends the connection, ms. */
+  readonly writeTimeout?: number;
 }
 
 /**
  * The HTTP/1.1 adapter: turns a `node:http` request into a Context, runs the app and hands the one Reply to
  * `respond()`, which decides what is sent; this file only does the I/O on the ServerResponse.
  */
-export function createH1Handler(app: App, { secure = false, draining = () => false, hsts }: H1Options = {}) {
-  const port = h1Port(draining, hsts);
-  return function onRequest(req: IncomingMessage, res: ServerResponse): void {
+export function createH1Handler(app: App, { secure = false, draining = () => false, hsts, writeTimeout = 30_000 }: H1Options = {}) {
+  const port = h1Port(draining, hsts, writeTimeout);
+  /** `expectsContinue`: Node left `Expect: 100-continue` to us ('checkContinue'); the body reader invites the body. */
+  return function onRequest(req: IncomingMessage, res: ServerResponse, expectsContinue = false): void {
     const ctx = app.context({
       method: req.method ?? 'GET',
       target: req.url ?? '/',
@@ -31,6 +37,7 @@ export function createH1Handler(app: App, { secure = false, draining = () => fal
       remoteAddress: req.socket.remoteAddress,
       secure,
       httpVersion: req.httpVersion,
+      ...(expectsContinue ? { expectContinue: () => res.writeContinue() } : {}),
     });
     const reply = app.handle(ctx);
     if (reply instanceof Promise) reply.then((r) => respond(app, ctx, r, port, res));
@@ -43,10 +50,11 @@ export interface H1Timeouts {
   readonly headersTimeout: number;
   readonly requestTimeout: number;
   readonly keepAliveTimeout: number;
+  readonly writeTimeout: number;
 }
 
 /** The `node:http` server options for these timeouts, shared by the HTTP and the HTTPS listeners. */
-export function h1ServerOptions({ headersTimeout, requestTimeout, keepAliveTimeout }: H1Timeouts) {
+export function h1ServerOptions({ headersTimeout, requestTimeout, keepAliveTimeout }: Omit<H1Timeouts, 'writeTimeout'>) {
   return {
     headersTimeout,
     requestTimeout,
@@ -59,7 +67,8 @@ export function h1ServerOptions({ headersTimeout, requestTimeout, keepAliveTimeo
 /** A plain HTTP/1.1 listener. */
 export async function listenH1(app: App, port: number, host: string, timeouts: H1Timeouts): Promise<Listener> {
   let draining = false;
-  const server = createServer(h1ServerOptions(timeouts), createH1Handler(app, { draining: () => draining }));
+  const server = createServer(h1ServerOptions(timeouts));
+  handleH1(server, app, createH1Handler(app, { draining: () => draining, writeTimeout: timeouts.writeTimeout }));
   await bind(server, port, host);
   return {
     protocol: 'http',
@@ -73,6 +82,17 @@ export async function listenH1(app: App, port: number, host: string, timeouts: H
 }
 
 /**
+ * Wires an HTTP/1.1 (or HTTPS) server to the adapter: requests, `Expect: 100-continue` requests (answered by the
+ * body reader once the route's limit allows the body, instead of by Node before the limit is known), and the
+ * requests Node refuses itself (logged, rate-limited).
+ */
+export function handleH1(server: Server | HttpsServer, app: App, onRequest: ReturnType<typeof createH1Handler>): void {
+  server.on('request', onRequest);
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
+  server.on('clientError', answerClientErrors(app.log));
+}
+
+/**
  * Stops a `node:http` (or `node:https`) server gracefully: no new connections, idle keep-alive sockets closed now;
  * busy ones close after their reply, which says `Connection: close` while the listener drains.
  */
@@ -83,7 +103,7 @@ export function drainH1(server: Pick<Server, 'close' | 'closeIdleConnections'>):
   });
 }
 
-function h1Port(draining: () => boolean, hsts: string | undefined): ResponsePort<ServerResponse> {
+function h1Port(draining: () => boolean, hsts: string | undefined, writeTimeout: number): ResponsePort<ServerResponse> {
   const head = (res: ServerResponse, status: number, headers: ReplyHeaders) => {
     try {
       if (draining()) res.setHeader('connection', 'close');
@@ -94,15 +114,27 @@ function h1Port(draining: () => boolean, hsts: string | undefined): ResponsePort
       for (const name of res.getHeaderNames()) res.removeHeader(name);
       throw err;
     }
+    // A reply that ends the connection while the request body is still coming (a 413, a 401 before reading):
+    // close it the way nginx does, so the client reads the reply instead of a reset. Node decides in writeHead
+    // whether this reply is the connection's last (`_last`: Connection: close, HTTP/1.0, a draining server).
+    if (!res.req.complete && (res as ServerResponse & { _last?: boolean })._last === true) lingerOnClose(res.req);
+  };
+  // A body the client does not read stops making progress: past the write timeout the connection is ended. The
+  // socket's inactivity timer is reset on every write; once the reply is done Node sets the keep-alive one again.
+  const watchWrites = (res: ServerResponse) => {
+    res.setTimeout(writeTimeout, () => res.destroy(new Error(`no progress writing the reply for ${writeTimeout} ms`)));
   };
   return {
     gone: (res) => res.destroyed,
     send(res, status, headers, body) {
       head(res, status, headers);
       res.end(body);
+      // Only a body bigger than the socket takes at once can stall; a small one costs no timer.
+      if (res.writableNeedDrain) watchWrites(res);
     },
     stream(res, status, headers, body) {
       head(res, status, headers);
+      watchWrites(res);
       return sendStream(body, res);
     },
     file(res, status, headers, file) {
@@ -114,6 +146,7 @@ function h1Port(draining: () => boolean, hsts: string | undefined): ResponsePort
         source.destroy();
         throw err;
       }
+      watchWrites(res);
       return sendStream(source, res);
     },
   };
@@ -123,8 +156,10 @@ function h1Port(draining: () => boolean, hsts: string | undefined): ResponsePort
 // is destroyed too, since a half-written body cannot be finished.
 function sendStream(source: Readable, res: ServerResponse): Promise<void> {
   return pipeline(source, res).catch((err: unknown) => {
+    // Destroyed on purpose (the write timeout): that reason, not pipeline's "premature close", is what happened.
+    const reason = res.errored ?? err;
     res.destroy();
-    throw err;
+    throw reason;
   });
 }
 

@@ -62,6 +62,8 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
       secure: true,
       httpVersion: '2.0',
       authority: raw[':authority'] as string | undefined,
+      // RFC 9113 §8.1 keeps 100-continue: an interim HEADERS frame invites the body once its length is allowed.
+      ...(raw.expect === '100-continue' ? { expectContinue: () => stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: 100 }) } : {}),
     });
     const reply = app.handle(ctx);
     if (reply instanceof Promise) reply.then((r) => respond(app, ctx, r, port, stream));

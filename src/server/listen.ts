@@ -34,6 +34,8 @@ export interface ListenOptions {
   keepAliveTimeout?: number;
   /** Grace period of `close()` before open connections are cut (ms). Default 10 s. */
   shutdownTimeout?: number;
+  /** A reply body that makes no progress for this long — a client that stopped reading — ends its connection (ms). Default 30 s. */
+  writeTimeout?: number;
   /** HTTP/2 limits; the defaults are documented in SECURITY.md. */
   http2Limits?: Partial<H2Limits>;
 }
@@ -152,13 +154,14 @@ function resolveOptions(options: ListenOptions): Settings {
     requestTimeout = 30_000,
     keepAliveTimeout = 5_000,
     shutdownTimeout = 10_000,
+    writeTimeout = 30_000,
     http2Limits = {},
   } = options;
   const ports = portList('port', port);
   if (ports.length === 0) throw new TypeError('option port needs at least one port');
   const redirectPorts = portList('redirectHttp', redirectHttp);
   if (redirectPorts.length > 0 && tls === undefined) throw new TypeError('option redirectHttp needs tls: it redirects to the HTTPS listener');
-  for (const [name, value] of Object.entries({ headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout })) {
+  for (const [name, value] of Object.entries({ headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout, writeTimeout })) {
     if (!Number.isInteger(value) || value <= 0) throw new TypeError(`option ${name} must be a positive integer (ms), got ${value}`);
   }
   if (headersTimeout > requestTimeout) throw new TypeError('option headersTimeout must not exceed requestTimeout');
@@ -174,7 +177,7 @@ function resolveOptions(options: ListenOptions): Settings {
     if (maxAge > 0) hsts = `max-age=${maxAge}`;
     if (withHttp2) http2 = resolveH2Limits(http2Limits);
   }
-  return { ports, redirectPorts, host, tls, http2, hsts, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout };
+  return { ports, redirectPorts, host, tls, http2, hsts, headersTimeout, requestTimeout, keepAliveTimeout, shutdownTimeout, writeTimeout };
 }
 
 function portList(name: string, value: number | readonly number[]): number[] {

@@ -1,7 +1,7 @@
 import { createServer } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { App } from '../app.js';
-import { createH1Handler, drainH1, h1ServerOptions, type H1Timeouts } from './h1.js';
+import { createH1Handler, drainH1, h1ServerOptions, handleH1, type H1Timeouts } from './h1.js';
 import { createH2Server, type H2Limits } from './h2.js';
 import { bind, urlOf, type Listener } from './listener.js';
 import type { TlsMaterial } from './tls.js';
@@ -29,16 +29,14 @@ export interface TlsListener extends Listener {
 export async function listenTls(app: App, port: number, host: string, settings: TlsListenerSettings): Promise<TlsListener> {
   let draining = false;
   const { material, timeouts, http2, hsts } = settings;
-  const server = createServer(
-    {
-      ...material,
-      ALPNProtocols: http2 === undefined ? ['http/1.1'] : ['h2', 'http/1.1'],
-      // A client that never finishes its handshake gets as long as one that never finishes its head (Node: 120 s).
-      handshakeTimeout: timeouts.headersTimeout,
-      ...h1ServerOptions(timeouts),
-    },
-    createH1Handler(app, { secure: true, draining: () => draining, ...(hsts === undefined ? {} : { hsts }) }),
-  );
+  const server = createServer({
+    ...material,
+    ALPNProtocols: http2 === undefined ? ['http/1.1'] : ['h2', 'http/1.1'],
+    // A client that never finishes its handshake gets as long as one that never finishes its head (Node: 120 s).
+    handshakeTimeout: timeouts.headersTimeout,
+    ...h1ServerOptions(timeouts),
+  });
+  handleH1(server, app, createH1Handler(app, { secure: true, draining: () => draining, writeTimeout: timeouts.writeTimeout, ...(hsts === undefined ? {} : { hsts }) }));
   const h2 = http2 === undefined ? undefined : createH2Server(app, http2, hsts);
   if (h2 !== undefined) {
     // node:https handles every secure connection as HTTP/1.1; h2 connections go to the HTTP/2 server instead.

@@ -1,0 +1,68 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+
+// Node's own answers to a request it could not parse or that came too slowly (lib/_http_server.js); written
+// here the same way, now that a 'clientError' listener takes the job over from Node's default.
+const ANSWERS: Readonly<Record<string, { status: number; bytes: Buffer }>> = {
+  HPE_HEADER_OVERFLOW: answer(431, 'Request Header Fields Too Large'),
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: answer(413, 'Payload Too Large'),
+  ERR_HTTP_REQUEST_TIMEOUT: answer(408, 'Request Timeout'),
+};
+const BAD_REQUEST = answer(400, 'Bad Request');
+/** A peer that went away: nothing to answer and nothing worth a warning. */
+const GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED']);
+
+function answer(status: number, text: string): { status: number; bytes: Buffer } {
+  return { status, bytes: Buffer.from(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`, 'latin1') };
+}
+
+/** At most `limit` lines per `windowMs`; the next line after a quiet spell says how many were dropped. */
+export function rateLimited(limit: number, windowMs: number): () => { allowed: boolean; dropped: number } {
+  let windowStart = 0;
+  let used = 0;
+  let dropped = 0;
+  return () => {
+    const now = Date.now();
+    if (now - windowStart >= windowMs) {
+      windowStart = now;
+      used = 0;
+    }
+    if (used >= limit) {
+      dropped++;
+      return { allowed: false, dropped };
+    }
+    used++;
+    const reported = dropped;
+    dropped = 0;
+    return { allowed: true, dropped: reported };
+  };
+}
+
+/**
+ * A `'clientError'` listener for HTTP/1.1 servers: answers as Node would (400, 408 for a head or body that came
+ * too slowly, 431 for headers too large) and leaves a trace — one warn line with the reason and the client's
+ * address, at most 20 per 10 s per listener so a flood of junk cannot flood the log. Resets and broken pipes are
+ * only debug lines.
+ */
+export function answerClientErrors(log: Logger) {
+  const allow = rateLimited(20, 10_000);
+  return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    const code = err.code ?? 'UNKNOWN';
+    const client = socket.remoteAddress; // gone once the socket is destroyed
+    const gone = GONE.has(code);
+    const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    const reply = gone || !socket.writable || pending?.headersSent === true ? undefined : (ANSWERS[code] ?? BAD_REQUEST);
+    if (reply !== undefined) socket.write(reply.bytes);
+    socket.destroy();
+    if (gone) {
+      log.debug({ reason: code, client }, 'client connection error');
+      return;
+    }
+    const { allowed, dropped } = allow();
+    if (!allowed) return;
+    log.warn(
+      { reason: code, status: reply?.status, client, ...(dropped > 0 ? { dropped } : {}) },
+      reply === undefined ? 'client error' : `answered ${reply.status} to a request Node could not accept`,
+    );
+  };
+}
