@@ -50,6 +50,8 @@ export interface LoadOptions {
   readonly compress: boolean;
   /** Serve `file.br` / `file.gz` siblings when present and not older than the file. */
   readonly precompressed: boolean;
+  /** Headers added to every reply of the file (serveStatic's `headers` option). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function loadEntry(file: string, real: string, stat: BigIntStats, o
     if (read !== undefined) ({ bytes, stat } = read);
   }
   const size = bytes?.length ?? Number(stat.size);
-  const base = { type: options.type, stat, cacheControl: options.cacheControl, vary: compressible };
+  const base = { type: options.type, stat, cacheControl: options.cacheControl, vary: compressible, extraHeaders: options.headers };
   const identity = buildRepresentation({ ...base, encoding: 'identity', size, bytes, path: real });
 
   const onDisk = bytes === undefined ? new Map([[real, idOf(stat)]]) : undefined;

@@ -40,6 +40,11 @@ export interface ServeStaticOptions {
   compress?: boolean;
   /** Serve a `file.br` / `file.gz` sibling to clients that accept it (true). */
   precompressed?: boolean;
+  /**
+   * Headers every file reply carries (200, 206, 304), e.g. `securityHeaders().headers`: built into the cached
+   * replies, so they cost nothing per request. Lower-case names; the ones serveStatic sets itself are refused.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Usable as middleware (falls through to `next` when no file matches) and as a route handler (404 then). */
@@ -73,7 +78,7 @@ type Found = { kind: 'entry'; entry: Entry } | { kind: 'missing'; canonical: boo
  */
 export function serveStatic(options: ServeStaticOptions): StaticHandler {
   const settings = resolveOptions(options);
-  const { root, index, dotfiles, cacheControl, precompressed, compress } = settings;
+  const { root, index, dotfiles, cacheControl, precompressed, compress, headers } = settings;
   const cache = createHotCache({ maxBytes: settings.maxBytes, revalidateMs: settings.revalidateMs });
   const pickEncoding = createEncodingMemo();
   // Concurrent misses for one file share one load (one read, one compression). Keyed like the cache, by the path
@@ -168,7 +173,7 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
       // The function sees the file's path under the root: 'docs/index.html' for a request of '/docs/'.
       const control = typeof cacheControl === 'function' ? cacheControl(file.slice(root.length + 1)) : cacheControl;
       pending = contentTypeOf(basename(file)).then((type) =>
-        loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed }),
+        loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed, headers }),
       );
       pending.finally(() => loading.delete(file)).catch(() => {});
       loading.set(file, pending);
@@ -217,11 +222,28 @@ interface ResolvedOptions {
   readonly maxFileSize: number;
   readonly maxBytes: number;
   readonly revalidateMs: number;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
+
+// What serveStatic sets itself: the `headers` option may not override them.
+const OWN_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'content-range', 'accept-ranges', 'etag', 'last-modified', 'cache-control', 'vary']);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/; // RFC 9110 §5.6.2, lower case
+
+function checkHeaders(headers: unknown): Readonly<Record<string, string>> | undefined {
+  if (headers === undefined) return undefined;
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new TypeError(`option headers must be an object, got ${String(headers)}`);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name) || OWN_HEADERS.has(name)) throw new TypeError(`option headers may not set ${JSON.stringify(name)} (lower-case names, none of serveStatic's own)`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new TypeError(`option headers.${name} must be a string without CR, LF or NUL`);
+    out[name] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : Object.freeze(out);
 }
 
 function resolveOptions(options: ServeStaticOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('serveStatic() needs an options object with a root');
-  const { root, index = 'index.html', dotfiles = 'deny', cacheControl = 'no-cache', hotCache = {}, compress = true, precompressed = true } = options;
+  const { root, index = 'index.html', dotfiles = 'deny', cacheControl = 'no-cache', hotCache = {}, compress = true, precompressed = true, headers } = options;
   if (typeof root !== 'string' || root === '') throw new TypeError(`option root must be a directory path, got ${String(root)}`);
   let realRoot: string;
   try {
@@ -258,5 +280,6 @@ function resolveOptions(options: ServeStaticOptions): ResolvedOptions {
     maxFileSize: hotCache === false ? 0 : maxFileSize,
     maxBytes,
     revalidateMs,
+    headers: checkHeaders(headers),
   };
 }
