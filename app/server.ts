@@ -1,4 +1,4 @@
-import { createApp, createLifecycle, health, sameOrigin, sessions, type App, type Lifecycle, type Logger, type SessionStore, type TrustProxy } from '../src/index.js';
+import { createApp, createLifecycle, health, sameOrigin, securityHeaders, sessions, type App, type Lifecycle, type Logger, type SessionStore, type TrustProxy } from '../src/index.js';
 import { authRoutes } from './routes/auth.js';
 import { withErrorPages } from './routes/error-pages.js';
 import { languageRoutes } from './routes/language.js';
@@ -24,11 +24,18 @@ export interface AppDeps {
  * the session middleware runs, so a stylesheet never costs a session lookup. Errors become pages in the reader's
  * language for browsers (JSON for everyone else): the wrapper sits around the static files rather than before them,
  * so a static cache hit stays synchronous while every error after it is still caught.
+ *
+ * Every reply says what a browser may do with it (securityHeaders): files have the headers built in, and the wrapper
+ * around the rest adds them, with `Cache-Control: no-store` unless the route says otherwise — pages and API answers
+ * depend on who is logged in, so no browser or proxy keeps them. The pages load no inline script or style, so the
+ * default Content-Security-Policy (`default-src 'self'`, no framing) holds them. No referrer leaves the site: it
+ * links nowhere else, and another site has no business knowing member URLs.
  */
 export function buildApp({ log, users, sessionStore, publicDir, lifecycle = readyLifecycle(log), trustProxy = false }: AppDeps): App {
   const app = createApp({ log, trustProxy });
+  const security = securityHeaders({ referrerPolicy: 'same-origin', cacheControl: 'no-store' });
   app.use(health(lifecycle));
-  app.use(withErrorPages(staticRoutes(publicDir)));
+  app.use(security.around(withErrorPages(staticRoutes(publicDir, security.headers))));
   app.use(sameOrigin());
   app.use(sessions({ store: sessionStore }));
   const pages = pageRoutes(app, users);

@@ -28,4 +28,5 @@ export { handleProcessEvents, type ProcessEventsOptions } from './lifecycle/proc
 export { health, type HealthOptions } from './lifecycle/health.js';
 export { inject, type InjectRequest, type InjectResponse } from './testing/inject.js';
 export { sameOrigin, type SameOriginOptions } from './security/same-origin.js';
+export { securityHeaders, type CspValue, type ReferrerPolicy, type SecurityHeadersMiddleware, type SecurityHeadersOptions } from './security/security-headers.js';
 export { serveStatic, type HotCacheSettings, type ServeStaticOptions, type StaticHandler } from './static/serve.js';

@@ -1,7 +1,7 @@
 import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
 import type { UserRepository } from '../users/repo.js';
-import { PASSWORD_MAX, validateName } from '../users/validate.js';
+import { nameToLookUp, PASSWORD_MAX } from '../users/validate.js';
 import { ACCOUNT_BODY, readFields, isFormPost } from './input.js';
 import { requireMember } from './member.js';
 import type { PageRenderer } from './pages.js';
@@ -49,8 +49,8 @@ async function authenticate(users: UserRepository, name: unknown, password: unkn
     await verifyAgainstDummy(typeof password === 'string' ? password.slice(0, MAX_PASSWORD_UNITS) : '');
     throw failed();
   }
-  const checked = validateName(name);
-  const user = checked.ok ? await users.findByName(checked.value) : undefined;
+  const lookUp = nameToLookUp(name);
+  const user = lookUp === undefined ? undefined : await users.findByName(lookUp);
   if (user === undefined) {
     await verifyAgainstDummy(password);
     throw failed();

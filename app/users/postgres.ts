@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool, PoolConfig } from 'pg';
 import { checkLimit, decodeCursor, encodeCursor, UUID } from './cursor.js';
 import { migratePostgres } from './migrations/postgres.js';
-import { nameKey } from './name-key.js';
+import { legacyNameKey, nameKey } from './name-key.js';
 import type { User, UserPage, UserRecord, UserRepository, WriteConflict } from './repo.js';
 
 export interface PostgresUserRepositoryOptions {
@@ -97,7 +97,12 @@ export class PostgresUserRepository implements UserRepository {
   async findByName(name: string): Promise<UserRecord | undefined> {
     // PostgreSQL text cannot hold NUL (the query would fail), so no stored name has one.
     if (name.includes('\u0000')) return undefined;
-    const { rows } = await this.#pool.query<Row>(`SELECT ${COLUMNS} FROM users WHERE name_key = $1`, [nameKey(name)]);
+    // A member kept under their pre-version-2 key (name-key.ts, legacyNameKey) is found by the exact name they
+    // registered, before the member who holds the name's new key.
+    const { rows } = await this.#pool.query<Row>(
+      `SELECT ${COLUMNS} FROM users WHERE name_key IN ($1, $2) ORDER BY name_key = $2 DESC LIMIT 1`,
+      [nameKey(name), legacyNameKey(name)],
+    );
     return rows[0] && toRecord(rows[0]);
   }
 

@@ -27,8 +27,11 @@ export type WriteConflict = { readonly ok: false; readonly reason: 'name-taken' 
  * by the repository (never from the clock). List order is stable: by creation time, then id.
  *
  * Names are stored as given (validate them first: app/users/validate.ts trims and NFC-normalises), but uniqueness
- * and findByName compare a folded key — NFKC, lower case (app/users/name-key.ts) — so "Alice", "alice" and
- * full-width "ａｌｉｃｅ" are one member. Ids that are not lower-case UUIDs are simply not found.
+ * and findByName compare a folded key — NFKC, invisible characters dropped, case folded, look-alike letters of
+ * other scripts folded to Latin (app/users/name-key.ts) — so "Alice", "alice", full-width "ａｌｉｃｅ" and "alice" +
+ * ZWJ are one member, and "BOB" spelt in Cyrillic letters is "bob". findByName also finds a member kept under a legacy key by the migration
+ * to schema version 2 (legacyNameKey), by the exact name they registered. Ids that are not lower-case UUIDs are
+ * simply not found.
  *
  * @example
  * const users = await openUserRepository({ dataDir: './data' });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { migrateSqlite } from './migrations/sqlite.js';
-import { nameKey } from './name-key.js';
+import { legacyNameKey, nameKey } from './name-key.js';
 import type { User, UserPage, UserRecord, UserRepository, WriteConflict } from './repo.js';
 
 export interface SqliteUserRepositoryOptions {
@@ -85,7 +85,7 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async findByName(name: string): Promise<UserRecord | undefined> {
-    const row = this.#statements.byNameKey.get(nameKey(name));
+    const row = this.#statements.byNameKey.get({ key: nameKey(name), legacy: legacyNameKey(name) });
     return row === undefined ? undefined : toRecord(row);
   }
 
@@ -142,7 +142,11 @@ function prepare(db: Database.Database) {
        VALUES (:id, :name, :name_key, :password_hash, :created_at, :updated_at)`,
     ),
     byId: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM users WHERE id = ?`),
-    byNameKey: db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM users WHERE name_key = ?`),
+    // A member kept under their pre-version-2 key (name-key.ts, legacyNameKey) is found by the exact name they
+    // registered, before the member who holds the name's new key.
+    byNameKey: db.prepare<{ key: string; legacy: string }, Row>(
+      `SELECT ${COLUMNS} FROM users WHERE name_key IN (:key, :legacy) ORDER BY name_key = :legacy DESC LIMIT 1`,
+    ),
     first: db.prepare<[number], User>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, id LIMIT ?`),
     // A row value comparison, so SQLite seeks the (created_at, id) index instead of scanning.
     after: db.prepare<{ createdAt: string; id: string; limit: number }, User>(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateChanges, validateCredentials, validateName, validatePassword } from './validate.js';
+import { nameToLookUp, validateChanges, validateCredentials, validateName, validatePassword } from './validate.js';
 
 const HANGUL_32 = '가'.repeat(32);
 
@@ -22,6 +22,23 @@ const validNames: [label: string, input: string, clean: string][] = [
   ['SQL LIKE wildcards, verbatim', '%_\\', '%_\\'],
   ['HTML, verbatim (escaping is the page’s job)', '<script>alert(1)</script>', '<script>alert(1)</script>'],
   ['32 characters with spaces around', `  ${'a'.repeat(32)}  `, 'a'.repeat(32)],
+  ['Hangul with Latin letters', '김bob', '김bob'],
+  ['Hangul with Han', '金민수', '金민수'],
+  ['Hangul compatibility jamo', 'ㅋㅋㅋ', 'ㅋㅋㅋ'],
+  ['archaic Hangul as conjoining jamo (no syllable to compose)', '\u1100\u119E', '\u1100\u119E'],
+  ['Han with Hiragana and Katakana', '山田さくらカ', '山田さくらカ'],
+  ['Han with Bopomofo', 'ㄅㄆ中文', 'ㄅㄆ中文'],
+  ['Han with Latin', '北京abc', '北京abc'],
+  ['a name wholly in Cyrillic', 'Иван', 'Иван'],
+  ['a name wholly in Greek, with tonos', 'Αλέξης', 'Αλέξης'],
+  ['Latin with digits, punctuation and an emoji', 'bob_99 🎉', 'bob_99 🎉'],
+  ['a heart with its emoji variation selector VS16', 'bob ❤\uFE0F', 'bob ❤\uFE0F'],
+  ['a keycap sequence', '1\uFE0F\u20E3', '1\uFE0F\u20E3'],
+  ['a skin-toned ZWJ emoji sequence', '👩🏽\u200D💻', '👩🏽\u200D💻'],
+  ['Persian with ZWNJ between joining letters', 'می\u200Cخواهم', 'می\u200Cخواهم'],
+  ['Devanagari with ZWJ after a virama', 'क्\u200Dष', 'क्\u200Dष'],
+  ['Malayalam with ZWNJ after a virama', 'ന്\u200Cമ', 'ന്\u200Cമ'],
+  ['a Han character with an ideographic variation selector', '葛\u{E0100}城', '葛\u{E0100}城'],
 ];
 
 for (const [label, input, clean] of validNames) {
@@ -60,12 +77,60 @@ const invalidNames: [label: string, input: unknown][] = [
   ['a byte order mark inside', 'al\uFEFFice'],
   ['a line separator', 'al\u2028ice'],
   ['a lone surrogate', 'al\uD800ice'],
+  ['a private-use character', 'bob\uE000'],
+  ['an unassigned code point', 'bob\u0378'],
+  ['a noncharacter', 'bob\uFFFF'],
+  ['a tag character', 'bob\u{E0062}'],
   ['a number', 42],
   ['null', null],
   ['an array', ['alice']],
   ['an object', { toString: () => 'alice' }],
   ['a boolean', true],
 ];
+
+const invisibleNames: [label: string, input: string][] = [
+  ['COMBINING GRAPHEME JOINER U+034F', 'bob\u034F'],
+  ['ZERO WIDTH JOINER U+200D after a letter', 'bob\u200D'],
+  ['ZERO WIDTH JOINER U+200D between letters', 'b\u200Dob'],
+  ['ZERO WIDTH NON-JOINER U+200C between Latin letters', 'bo\u200Cb'],
+  ['BRAILLE PATTERN BLANK U+2800', 'bob\u2800'],
+  ['HANGUL FILLER U+3164', 'bob\u3164'],
+  ['HANGUL FILLER U+3164 alone', '\u3164'],
+  ['HANGUL CHOSEONG FILLER U+115F', '\u115Fbob'],
+  ['HANGUL JUNGSEONG FILLER U+1160', '김\u1160'],
+  ['HALFWIDTH HANGUL FILLER U+FFA0', 'bob\uFFA0'],
+  ['KHMER VOWEL INHERENT AQ U+17B4', 'bob\u17B4'],
+  ['MONGOLIAN FREE VARIATION SELECTOR U+180B', 'bob\u180B'],
+  ['VARIATION SELECTOR-16 after a plain letter', 'bob\uFE0F'],
+  ['VARIATION SELECTOR-1 U+FE00', 'bob\uFE00'],
+  ['an ideographic variation selector after a Latin letter', 'bob\u{E0100}'],
+  ['MUSICAL SYMBOL NULL NOTEHEAD U+1D159', 'bob\u{1D159}'],
+  ['ZWJ after an emoji with nothing to join', '👩\u200D'],
+];
+
+for (const [label, input] of invisibleNames) {
+  test(`refuses a name with ${label} with NAME_INVISIBLE_CHARACTER, naming the code point`, () => {
+    const result = validateName(input);
+    assert.equal(!result.ok && result.error.code, 'NAME_INVISIBLE_CHARACTER');
+    assert.match(!result.ok ? result.error.message : '', /U\+[0-9A-F]{4,5}/);
+  });
+}
+
+const mixedNames: [label: string, input: string][] = [
+  ['Latin with a Cyrillic о', 'b\u043Eb'],
+  ['Latin with a Cyrillic а', 'p\u0430ypal'],
+  ['Latin with a Greek letter', 'alphaβ'],
+  ['Cyrillic with a Latin letter', 'Ивaн'],
+  ['Hangul with Hiragana (no one language writes both)', '김さくら'],
+  ['Latin with Armenian', 'bo\u0585'],
+];
+
+for (const [label, input] of mixedNames) {
+  test(`refuses ${label} with NAME_MIXED_SCRIPTS`, () => {
+    const result = validateName(input);
+    assert.equal(!result.ok && result.error.code, 'NAME_MIXED_SCRIPTS');
+  });
+}
 
 for (const [label, input] of invalidNames) {
   test(`refuses ${label} as a name with INVALID_NAME`, () => {
@@ -75,6 +140,15 @@ for (const [label, input] of invalidNames) {
     assert.ok(!result.ok && result.error.message.length > 0);
   });
 }
+
+test('nameToLookUp keeps a name that predates the invisible-character rule, trimmed and in NFC', () => {
+  assert.equal(nameToLookUp(' bob\u200D '), 'bob\u200D');
+  assert.equal(nameToLookUp('\u1112\u1161\u11AB'), '한');
+});
+
+test('nameToLookUp answers undefined for what no member can be named', () => {
+  for (const input of [42, null, '', '   ', 'a'.repeat(33), 'al\uD800ice']) assert.equal(nameToLookUp(input), undefined, JSON.stringify(input));
+});
 
 test('checks a megabyte-long name quickly', () => {
   const start = performance.now();

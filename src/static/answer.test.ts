@@ -11,7 +11,7 @@ const stat = { size: 10n, mtimeNs: 1_704_067_200_000_000_000n, mtimeMs: 1_704_06
 const base = { type: 'text/plain; charset=utf-8', stat, cacheControl: undefined, vary: true, path: '/srv/a.txt' };
 const identity = buildRepresentation({ ...base, encoding: 'identity', size: 10, bytes: Buffer.from('0123456789') });
 const br = buildRepresentation({ ...base, encoding: 'br', size: 4, bytes: Buffer.from('BBBB') });
-const entry: Entry = { file: '/srv/a.txt', real: '/srv/a.txt', stat, identity, br, gzip: undefined, cost: 0, checkedEpoch: 0 };
+const entry: Entry = { file: '/srv/a.txt', real: '/srv/a.txt', stat, identity, br, gzip: undefined, onDisk: undefined, cost: 0, checkedEpoch: 0 };
 const reply = (headers: IncomingHttpHeaders) => answer(headers, entry, negotiateEncoding);
 
 test('returns the prebuilt 200 itself for a plain GET', () => {

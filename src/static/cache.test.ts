@@ -40,7 +40,7 @@ test('refuses an entry bigger than the whole budget', async () => {
   }
 });
 
-test('keeps one entry per real path, under several request paths', async () => {
+test('keeps one entry per file path, under several request paths', async () => {
   const { root, cleanup } = await makeTree({ 'index.html': 'home' });
   try {
     const cache = createHotCache({ maxBytes: 1 << 20, revalidateMs: 60_000 });

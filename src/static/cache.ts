@@ -36,11 +36,14 @@ export interface HotCache {
   fresh(key: string): Entry | undefined;
   /** The entry for a request path, even when its TTL has passed. */
   stale(key: string): Entry | undefined;
-  /** The entry for a real path, whatever request path found it. */
-  byReal(real: string): Entry | undefined;
+  /**
+   * The entry for a file path under the root (before symlinks), whatever request path found it: `/` and
+   * `/index.html` share one entry, a symlink and its target never do.
+   */
+  byFile(file: string): Entry | undefined;
   /** Stats the entry's file: the entry when unchanged (its TTL restarts), else undefined (and it is dropped). */
   revalidate(entry: Entry): Promise<Entry | undefined>;
-  /** Files the entry under its real path and, when given, a request path; false when the budget cannot take it. */
+  /** Files the entry under its file path and, when given, a request path; false when the budget cannot take it. */
   add(key: string | undefined, entry: Entry): boolean;
   delete(entry: Entry): void;
   /** True when the request path was found missing in the current epoch (no stat needed to fall through again). */
@@ -53,7 +56,10 @@ export interface HotCache {
 
 export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): HotCache {
   const byKey = new Map<string, Entry>();
-  const byReal = new Map<string, Entry>();
+  // Keyed by the path before symlinks, never by the real path: a link and its target shared one entry once, so a
+  // re-pointed or deleted link went on serving the old target (revalidation stats the entry's own path), and the
+  // Content-Type was that of whichever name was asked for first.
+  const byFile = new Map<string, Entry>();
   const keysOf = new Map<Entry, string[]>();
   const checking = new Map<Entry, Promise<Entry | undefined>>();
   // Request paths with no file behind them (an app's /api/… behind the middleware) → the epoch they were seen in.
@@ -73,7 +79,7 @@ export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): Hot
     const keys = keysOf.get(entry);
     if (keys === undefined) return;
     for (const key of keys) if (byKey.get(key) === entry) byKey.delete(key);
-    if (byReal.get(entry.real) === entry) byReal.delete(entry.real);
+    if (byFile.get(entry.file) === entry) byFile.delete(entry.file);
     keysOf.delete(entry);
     bytes -= entry.cost;
   }
@@ -95,7 +101,7 @@ export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): Hot
       return entry !== undefined && entry.checkedEpoch === epoch ? entry : undefined;
     },
     stale: (key) => byKey.get(key),
-    byReal: (real) => byReal.get(real),
+    byFile: (file) => byFile.get(file),
     revalidate(entry) {
       // Concurrent hits on one expired entry share one stat.
       let pending = checking.get(entry);
@@ -106,7 +112,7 @@ export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): Hot
       return pending;
     },
     add(key, entry) {
-      const current = byReal.get(entry.real);
+      const current = byFile.get(entry.file);
       if (current !== undefined && current !== entry) remove(current);
       if (!keysOf.has(entry)) {
         if (entry.cost > maxBytes) return false;
@@ -116,7 +122,7 @@ export function createHotCache({ maxBytes, revalidateMs }: HotCacheOptions): Hot
           remove(old);
         }
         keysOf.set(entry, []);
-        byReal.set(entry.real, entry);
+        byFile.set(entry.file, entry);
         entry.checkedEpoch = epoch;
         bytes += entry.cost;
       }

@@ -34,6 +34,8 @@ export interface RepresentationSpec {
   readonly cacheControl: string | undefined;
   /** Add `Vary: Accept-Encoding`: the file is compressible, so the answer depends on that header. */
   readonly vary: boolean;
+  /** Headers every reply of the file carries (serveStatic's `headers` option), 304s included. */
+  readonly extraHeaders?: Readonly<Record<string, string>> | undefined;
 }
 
 const SUFFIX: Record<Encoding, string> = { identity: '', br: '-br', gzip: '-gz' };
@@ -58,6 +60,7 @@ export function buildRepresentation(spec: RepresentationSpec): Representation {
   shared['last-modified'] = lastModifiedText;
   if (spec.cacheControl !== undefined) shared['cache-control'] = spec.cacheControl;
   if (spec.vary) shared['vary'] = 'Accept-Encoding';
+  if (spec.extraHeaders !== undefined) Object.assign(shared, spec.extraHeaders);
 
   const headers: ReplyHeaders = { 'content-type': spec.type, 'content-length': size, ...shared };
   if (encoding === 'identity') headers['accept-ranges'] = 'bytes';

@@ -57,3 +57,29 @@ test('does not make a cache key of every spelling of a path', async () => {
     await cleanup();
   }
 });
+
+test('builds the headers option into every file reply: 200, 206 and 304', async () => {
+  const { root, cleanup } = await makeTree({ 'a.txt': 'hello' });
+  try {
+    const app = createApp({ log: memoryLogger().log });
+    app.use(serveStatic({ root, headers: { 'x-content-type-options': 'nosniff' } }));
+    const whole = await inject(app, { url: '/a.txt' });
+    const part = await inject(app, { url: '/a.txt', headers: { range: 'bytes=0-1' } });
+    const same = await inject(app, { url: '/a.txt', headers: { 'if-none-match': String(whole.headers.etag) } });
+    assert.deepEqual([whole.status, part.status, same.status], [200, 206, 304]);
+    for (const res of [whole, part, same]) assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('throws a TypeError at set-up for a headers option that would override its own headers or split a line', async () => {
+  const { root, cleanup } = await makeTree({});
+  try {
+    assert.throws(() => serveStatic({ root, headers: { 'content-type': 'text/html' } }), /option headers/);
+    assert.throws(() => serveStatic({ root, headers: { 'X-Upper': 'a' } }), /option headers/);
+    assert.throws(() => serveStatic({ root, headers: { 'x-a': 'a\r\nx-b: b' } }), /option headers\.x-a/);
+  } finally {
+    await cleanup();
+  }
+});

@@ -3,11 +3,11 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Context } from '../context.js';
 import { HttpError } from '../errors.js';
-import type { Reply } from '../reply.js';
+import { isFileBody, type Reply } from '../reply.js';
 import { answer } from './answer.js';
 import { createHotCache } from './cache.js';
 import { createEncodingMemo } from './encoding.js';
-import { loadEntry, type Entry } from './entry.js';
+import { loadEntry, openVerified, type Entry } from './entry.js';
 import { checkPath, realPathInside } from './resolve.js';
 
 export interface HotCacheSettings {
@@ -40,6 +40,11 @@ export interface ServeStaticOptions {
   compress?: boolean;
   /** Serve a `file.br` / `file.gz` sibling to clients that accept it (true). */
   precompressed?: boolean;
+  /**
+   * Headers every file reply carries (200, 206, 304), e.g. `securityHeaders().headers`: built into the cached
+   * replies, so they cost nothing per request. Lower-case names; the ones serveStatic sets itself are refused.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** Usable as middleware (falls through to `next` when no file matches) and as a route handler (404 then). */
@@ -73,10 +78,11 @@ type Found = { kind: 'entry'; entry: Entry } | { kind: 'missing'; canonical: boo
  */
 export function serveStatic(options: ServeStaticOptions): StaticHandler {
   const settings = resolveOptions(options);
-  const { root, index, dotfiles, cacheControl, precompressed, compress } = settings;
+  const { root, index, dotfiles, cacheControl, precompressed, compress, headers } = settings;
   const cache = createHotCache({ maxBytes: settings.maxBytes, revalidateMs: settings.revalidateMs });
   const pickEncoding = createEncodingMemo();
-  // Concurrent misses for one file share one load (one read, one compression).
+  // Concurrent misses for one file share one load (one read, one compression). Keyed like the cache, by the path
+  // before symlinks.
   const loading = new Map<string, Promise<Entry>>();
 
   function serve(ctx: Context, next?: () => Promise<Reply>): Reply | Promise<Reply> {
@@ -88,19 +94,19 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     const key = next === undefined ? (ctx.params['*'] ?? ctx.path) : ctx.path;
     // The hot path: one Map lookup, one integer compare, and a prebuilt reply unless the request is conditional.
     const entry = cache.fresh(key);
-    if (entry !== undefined) return answer(ctx.headers, entry, pickEncoding);
+    if (entry !== undefined) return entry.onDisk === undefined ? answer(ctx.headers, entry, pickEncoding) : streamed(ctx, key, entry, next, true);
     // A path found missing moments ago falls through without asking the disk again.
     if (cache.knownMissing(key)) return missingReply(next);
     return slow(ctx, key, next);
   }
 
-  async function slow(ctx: Context, key: string, next: (() => Promise<Reply>) | undefined): Promise<Reply> {
+  async function slow(ctx: Context, key: string, next: (() => Promise<Reply>) | undefined, retry = true): Promise<Reply> {
     const stale = cache.stale(key);
-    if (stale !== undefined && (await cache.revalidate(stale)) !== undefined) return answer(ctx.headers, stale, pickEncoding);
-    const found = await find(key, ctx.path);
+    if (stale !== undefined && (await cache.revalidate(stale)) !== undefined) return respond(ctx, key, stale, next, retry);
+    const found = await find(key, ctx.path, true);
     switch (found.kind) {
       case 'entry':
-        return answer(ctx.headers, found.entry, pickEncoding);
+        return respond(ctx, key, found.entry, next, retry);
       case 'redirect':
         return { status: 301, headers: { location: found.location, 'content-length': 0 }, body: null };
       case 'deny':
@@ -111,7 +117,28 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
     }
   }
 
-  async function find(key: string, requestPath: string): Promise<Found> {
+  function respond(ctx: Context, key: string, entry: Entry, next: (() => Promise<Reply>) | undefined, retry: boolean): Reply | Promise<Reply> {
+    return entry.onDisk === undefined ? answer(ctx.headers, entry, pickEncoding) : streamed(ctx, key, entry, next, retry);
+  }
+
+  /**
+   * The reply of a file too big for memory. Its path passed the root check when the entry was loaded, but the
+   * file is opened now, maybe much later: the reply carries a descriptor opened here and checked to be the same
+   * file (openVerified), so a symlink swapped in meanwhile is never followed out of the root. When the path leads
+   * elsewhere, the entry is dropped and the whole check runs once more (a file replaced by a deploy is served).
+   */
+  async function streamed(ctx: Context, key: string, entry: Entry, next: (() => Promise<Reply>) | undefined, retry: boolean): Promise<Reply> {
+    const reply = answer(ctx.headers, entry, pickEncoding);
+    const body = reply.body;
+    if (ctx.method === 'HEAD' || !isFileBody(body)) return reply;
+    const id = entry.onDisk?.get(body.path);
+    const handle = id === undefined ? undefined : await openVerified(body.path, id).catch(missingOr(undefined));
+    if (handle !== undefined) return { ...reply, body: { ...body, handle } };
+    cache.delete(entry);
+    return retry ? slow(ctx, key, next, false) : missingReply(next);
+  }
+
+  async function find(key: string, requestPath: string, retry: boolean): Promise<Found> {
     const path = checkPath(key);
     if (path.kind === 'bad') throw new HttpError(400, 'BAD_PATH', 'the path has an invalid percent-encoding or a NUL byte');
     if (path.kind === 'forbidden') throw new HttpError(403, 'FORBIDDEN_PATH', 'the path leaves the served directory');
@@ -135,23 +162,28 @@ export function serveStatic(options: ServeStaticOptions): StaticHandler {
 
     const real = await realPathInside(root, file).catch(missingOr(undefined));
     if (real === undefined) return missing; // a symlink out of the root is, for the client, nothing
-    const known = cache.byReal(real);
+    const known = cache.byFile(file);
     if (known !== undefined && known.stat.mtimeNs === stats.mtimeNs && known.stat.size === stats.size && known.stat.ino === stats.ino) {
       if (path.canonical) cache.add(key, known);
       return { kind: 'entry', entry: known };
     }
 
-    let pending = loading.get(real);
+    let pending = loading.get(file);
     if (pending === undefined) {
       // The function sees the file's path under the root: 'docs/index.html' for a request of '/docs/'.
       const control = typeof cacheControl === 'function' ? cacheControl(file.slice(root.length + 1)) : cacheControl;
       pending = contentTypeOf(basename(file)).then((type) =>
-        loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed }),
+        loadEntry(file, real, stats, { type, cacheControl: control, maxMemoryFile: settings.maxFileSize, compress, precompressed, headers }),
       );
-      pending.finally(() => loading.delete(real)).catch(() => {});
-      loading.set(real, pending);
+      pending.finally(() => loading.delete(file)).catch(() => {});
+      loading.set(file, pending);
     }
-    const entry = await pending.catch(missingOr(undefined));
+    const entry = await pending.catch((err: NodeJS.ErrnoException) => {
+      // The path led to another file than the one stat'ed and checked (see loadEntry): check it all again, once.
+      if (err.code === 'ESTALE') return 'changed' as const;
+      return missingOr(undefined)(err);
+    });
+    if (entry === 'changed') return retry ? find(key, requestPath, false) : { kind: 'missing', canonical: false };
     if (entry === undefined) return missing;
     // Only canonical paths become keys, so '/./a.css', '//a.css', '/%61.css' cannot multiply the keys of one file.
     if (settings.cached) cache.add(path.canonical ? key : undefined, entry);
@@ -190,11 +222,28 @@ interface ResolvedOptions {
   readonly maxFileSize: number;
   readonly maxBytes: number;
   readonly revalidateMs: number;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+}
+
+// What serveStatic sets itself: the `headers` option may not override them.
+const OWN_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'content-range', 'accept-ranges', 'etag', 'last-modified', 'cache-control', 'vary']);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/; // RFC 9110 §5.6.2, lower case
+
+function checkHeaders(headers: unknown): Readonly<Record<string, string>> | undefined {
+  if (headers === undefined) return undefined;
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) throw new TypeError(`option headers must be an object, got ${String(headers)}`);
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!TOKEN.test(name) || OWN_HEADERS.has(name)) throw new TypeError(`option headers may not set ${JSON.stringify(name)} (lower-case names, none of serveStatic's own)`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) throw new TypeError(`option headers.${name} must be a string without CR, LF or NUL`);
+    out[name] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : Object.freeze(out);
 }
 
 function resolveOptions(options: ServeStaticOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('serveStatic() needs an options object with a root');
-  const { root, index = 'index.html', dotfiles = 'deny', cacheControl = 'no-cache', hotCache = {}, compress = true, precompressed = true } = options;
+  const { root, index = 'index.html', dotfiles = 'deny', cacheControl = 'no-cache', hotCache = {}, compress = true, precompressed = true, headers } = options;
   if (typeof root !== 'string' || root === '') throw new TypeError(`option root must be a directory path, got ${String(root)}`);
   let realRoot: string;
   try {
@@ -231,5 +280,6 @@ function resolveOptions(options: ServeStaticOptions): ResolvedOptions {
     maxFileSize: hotCache === false ? 0 : maxFileSize,
     maxBytes,
     revalidateMs,
+    headers: checkHeaders(headers),
   };
 }

@@ -125,6 +125,16 @@ export function userRepositoryContract(makeFixture: () => Promise<UserRepository
       assert.equal((await repo.list({ limit: 100 })).users.length, 1);
     }));
 
+  test('create answers name-taken for a twin that only looks different: an invisible character, width, case, a look-alike alphabet', () =>
+    withRepo(async (repo) => {
+      const first = await createOk(repo, 'bob');
+      for (const twin of ['bob\u200D', 'bob\u034F', 'bob\u3164', 'ｂｏｂ', 'BOB', '\u0412\u041E\u0412']) {
+        assert.deepEqual(await repo.create({ name: twin, passwordHash: 'other' }), { ok: false, reason: 'name-taken' }, JSON.stringify(twin));
+      }
+      assert.equal((await repo.findByName('\u0412\u041E\u0412'))?.id, first.id, 'a look-alike finds the member it looks like');
+      assert.equal((await repo.list({ limit: 100 })).users.length, 1);
+    }));
+
   test('list returns members in creation order, and pages cover each member exactly once', () =>
     withRepo(async (repo) => {
       const created = await createInOrder(repo, Array.from({ length: 7 }, (_, i) => `member ${i}`));

@@ -85,6 +85,23 @@ describe('a big file', { skip: process.platform !== 'linux' ? 'needs /proc' : fa
     assert.equal(open, 0, 'the file is still open after the client left');
   });
 
+  test('leaves no descriptor open after a range, a HEAD and a 304 (each opened file is closed)', async () => {
+    const range = await fetch(`${server.url}/big.bin`, { headers: { range: 'bytes=0-9' } });
+    assert.equal(range.status, 206);
+    assert.equal((await range.arrayBuffer()).byteLength, 10);
+    const head = await fetch(`${server.url}/big.bin`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    const etag = head.headers.get('etag') ?? '';
+    const notModified = await fetch(`${server.url}/big.bin`, { headers: { 'if-none-match': etag } });
+    assert.equal(notModified.status, 304);
+    let open = 1;
+    for (let i = 0; i < 100 && open > 0; i++) {
+      open = (await openFiles()).filter((path) => path === bigFile).length;
+      if (open > 0) await sleep(20);
+    }
+    assert.equal(open, 0, 'a descriptor of the file is still open');
+  });
+
   test('holds the file open while it is being sent (so the check above can fail)', async () => {
     await new Promise<void>((resolve, reject) => {
       const req = get(`${server.url}/big.bin`, (res) => {

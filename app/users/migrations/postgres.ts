@@ -1,5 +1,6 @@
-import type { Pool } from 'pg';
-import { MIGRATIONS_TABLE, STEPS, type MigrationStep } from './steps.js';
+import type { Pool, PoolClient } from 'pg';
+import type { StoredName } from '../name-key.js';
+import { MIGRATIONS_TABLE, placeholderKey, STEPS, type MigrationStep } from './steps.js';
 
 /**
  * Brings a PostgreSQL schema's users tables up to date; returns the versions it applied (none when already
@@ -26,6 +27,7 @@ export async function migratePostgres(pool: Pool, schema: string, steps: readonl
     const pending = steps.filter((step) => !applied.has(step.version));
     for (const step of pending) {
       await client.query(step.postgres);
+      if (step.rekey !== undefined) await rekey(client, step.rekey);
       await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [step.version, step.name]);
     }
     await client.query('COMMIT');
@@ -37,6 +39,19 @@ export async function migratePostgres(pool: Pool, schema: string, steps: readonl
   } finally {
     client.release(broken);
   }
+}
+
+/**
+ * Writes a step's new name keys in two statements (every changed member to its placeholder, then to its key):
+ * PostgreSQL checks a unique index row by row within a statement, so keys moving between members could collide.
+ */
+async function rekey(client: PoolClient, compute: NonNullable<MigrationStep['rekey']>): Promise<void> {
+  const { rows } = await client.query<StoredName>('SELECT id, name, name_key AS key FROM users ORDER BY created_at, id');
+  const keys = compute(rows);
+  if (keys.size === 0) return;
+  const ids = [...keys.keys()];
+  await client.query('UPDATE users AS u SET name_key = p.key FROM unnest($1::uuid[], $2::text[]) AS p(id, key) WHERE u.id = p.id', [ids, ids.map(placeholderKey)]);
+  await client.query('UPDATE users AS u SET name_key = n.key FROM unnest($1::uuid[], $2::text[]) AS n(id, key) WHERE u.id = n.id', [ids, [...keys.values()]]);
 }
 
 /** SQL identifier quoting (PostgreSQL manual §4.1.1): double quotes, inner quotes doubled. */

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { SqliteUserRepository } from '../sqlite.js';
 import { migrateSqlite } from './sqlite.js';
 import { STEPS } from './steps.js';
 
@@ -108,4 +110,38 @@ test('a new step run by several processes at once is applied by exactly one of t
   `;
   const outputs = await inProcesses(5, child, [migrationsModule, stepsModule, join(dir, 'maru.db'), String(Date.now() + 1500)]);
   assert.deepEqual(outputs.sort(), ['[1000]', '[]', '[]', '[]', '[]'].sort());
+});
+
+test('version 2 re-keys stored members, and members whose names now collide all stay, each found by the name they registered', async () => {
+  const db = open();
+  try {
+    assert.deepEqual(migrateSqlite(db, STEPS.slice(0, 1)), [1]);
+    // Members as version 1 stored them: key = NFKC + lower case. 'Top' held 'top' before Cyrillic 'ТОР' folds onto it.
+    const members = [
+      ['bob', 'bob'],
+      ['bob\u200D', 'bob\u200D'],
+      ['\u0422\u041E\u0420', '\u0442\u043E\u0440'],
+      ['alice', 'alice'],
+      ['Top', 'top'],
+    ] as const;
+    const insert = db.prepare("INSERT INTO users VALUES (?, ?, ?, 'hash', ?, ?)");
+    members.forEach(([name, key], i) => {
+      const at = new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString();
+      insert.run(randomUUID(), name, key, at, at);
+    });
+    assert.deepEqual(migrateSqlite(db), [2]);
+    const keys = db.prepare('SELECT name_key FROM users ORDER BY created_at').pluck().all();
+    assert.deepEqual(keys, ['bob', '\u2060bob\u200D', 'top', 'alice', '\u2060top']);
+  } finally {
+    db.close();
+  }
+  const users = new SqliteUserRepository({ dataDir: dir });
+  try {
+    for (const name of ['bob', 'bob\u200D', '\u0422\u041E\u0420', 'alice', 'Top']) {
+      assert.equal((await users.findByName(name))?.name, name, JSON.stringify(name));
+    }
+    assert.deepEqual(await users.create({ name: 'BOB', passwordHash: 'h' }), { ok: false, reason: 'name-taken' });
+  } finally {
+    await users.close();
+  }
 });

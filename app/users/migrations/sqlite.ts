@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { MIGRATIONS_TABLE, STEPS, type MigrationStep } from './steps.js';
+import type { StoredName } from '../name-key.js';
+import { MIGRATIONS_TABLE, placeholderKey, STEPS, type MigrationStep } from './steps.js';
 
 /**
  * Brings a SQLite database's users schema up to date; returns the versions it applied (none when already current).
@@ -21,6 +22,7 @@ export function migrateSqlite(db: Database, steps: readonly MigrationStep[] = ST
     const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
     for (const step of pending) {
       db.exec(step.sqlite);
+      if (step.rekey !== undefined) rekey(db, step.rekey);
       record.run(step.version, step.name, new Date().toISOString());
     }
     db.exec('COMMIT');
@@ -29,4 +31,13 @@ export function migrateSqlite(db: Database, steps: readonly MigrationStep[] = ST
     if (db.inTransaction) db.exec('ROLLBACK');
     throw err;
   }
+}
+
+/** Writes a step's new name keys: every changed member to its placeholder first, then to its key. */
+function rekey(db: Database, compute: NonNullable<MigrationStep['rekey']>): void {
+  const members = db.prepare('SELECT id, name, name_key AS key FROM users ORDER BY created_at, id').all() as StoredName[];
+  const keys = compute(members);
+  const set = db.prepare('UPDATE users SET name_key = ? WHERE id = ?');
+  for (const id of keys.keys()) set.run(placeholderKey(id), id);
+  for (const [id, key] of keys) set.run(key, id);
 }
