@@ -45,6 +45,42 @@ test('RedisStore keeps each session under its prefix with a native TTL', { skip 
   }
 });
 
+test('RedisStore lists an owner’s sessions in a set that lives as long as the longest of them', { skip }, async () => {
+  const store = new RedisStore({ url: REDIS_URL, prefix });
+  const redis = new Redis(REDIS_URL);
+  const owner = `ttl-owner-${randomBytes(4).toString('hex')}`;
+  try {
+    await store.set('long', { ...session, owner }, 120_000);
+    await store.set('short', { ...session, owner }, 10_000);
+    assert.deepEqual((await redis.smembers(`${prefix}owner:${owner}`)).sort(), ['long', 'short']);
+    const pttl = await redis.pttl(`${prefix}owner:${owner}`);
+    assert.ok(pttl > 110_000 && pttl <= 120_000, `PTTL was ${pttl}`);
+    await store.destroyByOwner(owner);
+    assert.equal(await redis.exists(`${prefix}owner:${owner}`), 0);
+  } finally {
+    await redis.quit();
+    await store.close();
+  }
+});
+
+test('RedisStore sweeps the ids of ended sessions out of an owner’s set once it grows past 32', { skip }, async () => {
+  const store = new RedisStore({ url: REDIS_URL, prefix });
+  const redis = new Redis(REDIS_URL);
+  const owner = `sweep-owner-${randomBytes(4).toString('hex')}`;
+  try {
+    for (let i = 0; i < 40; i++) {
+      await store.set(`gone-${i}`, { ...session, owner }, 60_000);
+      await store.destroy(`gone-${i}`);
+    }
+    await store.set('live', { ...session, owner }, 60_000);
+    assert.ok((await redis.scard(`${prefix}owner:${owner}`)) <= 33);
+    assert.ok(await redis.sismember(`${prefix}owner:${owner}`, 'live'));
+  } finally {
+    await redis.quit();
+    await store.close();
+  }
+});
+
 test('RedisStore reads a value that is not a session record as no session', { skip }, async () => {
   const store = new RedisStore({ url: REDIS_URL, prefix });
   const redis = new Redis(REDIS_URL);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
+import { redisScript } from '../redis-script.js';
 import type { SessionStore, StoredSession } from './store.js';
 
 export interface RedisStoreOptions {
@@ -18,6 +19,13 @@ export interface RedisStoreOptions {
 /**
  * Sessions in Redis (ioredis), each one key with a native TTL (`SET … PX`): Redis forgets expired sessions on its
  * own, and a read is one `GET`.
+ *
+ * The sessions of one owner are also listed in a set, `<prefix>owner:<owner>`, written in the same script as the
+ * session itself. The set lives as long as its longest-lived session (its TTL is only ever raised to a member's), a
+ * session that expires or is destroyed leaves its id behind until the next `destroyByOwner` or until the set holds
+ * more than 32 ids (then ids whose session is gone are removed), and `destroyByOwner` deletes a listed session only
+ * when its record still names that owner. Those scripts touch session keys they read from the set, so they suit one
+ * Redis (or a primary with replicas), not Redis Cluster.
  *
  * When Redis is down the store fails fast instead of queueing: the client it makes has no offline queue, one retry
  * per command and a command timeout, so the middleware can answer 503 at once; it keeps reconnecting in the
@@ -87,6 +95,7 @@ export class RedisStore implements SessionStore {
     await this.#starting;
     const key = this.#prefix + id;
     if (ttlMs <= 0) await this.#client.del(key);
+    else if (typeof session.owner === 'string') await this.#writeOwned(id, session, ttlMs, 'set');
     else await this.#client.set(key, JSON.stringify(session), 'PX', Math.ceil(ttlMs));
   }
 
@@ -94,6 +103,7 @@ export class RedisStore implements SessionStore {
     await this.#starting;
     const key = this.#prefix + id;
     if (ttlMs <= 0) return (await this.#client.del(key)) > 0;
+    if (typeof session.owner === 'string') return (await this.#writeOwned(id, session, ttlMs, 'update')) === 1;
     // XX: only when the key still exists, so a destroyed or regenerated session stays gone.
     return (await this.#client.set(key, JSON.stringify(session), 'PX', Math.ceil(ttlMs), 'XX')) === 'OK';
   }
@@ -101,6 +111,22 @@ export class RedisStore implements SessionStore {
   async destroy(id: string): Promise<void> {
     await this.#starting;
     await this.#client.del(this.#prefix + id);
+  }
+
+  async destroyByOwner(owner: string, exceptId?: string): Promise<number> {
+    await this.#starting;
+    const args = exceptId === undefined ? [this.#prefix, owner] : [this.#prefix, owner, exceptId];
+    return Number(await destroyByOwnerScript(this.#client, [this.#ownerKey(owner)], args));
+  }
+
+  #writeOwned(id: string, session: StoredSession, ttlMs: number, mode: 'set' | 'update'): Promise<unknown> {
+    const keys = [this.#prefix + id, this.#ownerKey(session.owner!)];
+    return writeOwnedScript(this.#client, keys, [JSON.stringify(session), Math.ceil(ttlMs), id, this.#prefix, mode]);
+  }
+
+  #ownerKey(owner: string): string {
+    // Session keys are the prefix and 43 base64url characters, which never hold a colon: no clash with these.
+    return `${this.#prefix}owner:${owner}`;
   }
 
   /** Closes the connection when the store made it; a client passed in is left to its owner. */
@@ -129,3 +155,45 @@ function parse(json: string | null): StoredSession | undefined {
     return undefined;
   }
 }
+
+/** How many ids an owner's set may hold before a write sweeps out the ids whose session is gone. */
+const OWNER_SET_SWEEP = 32;
+
+// KEYS: session key, owner set. ARGV: record JSON, ttl ms, session id, prefix, 'set' | 'update'.
+// Writes the session (XX on update: only while it exists) and lists it under its owner, in one atomic step.
+const writeOwnedScript = redisScript(`
+if ARGV[5] == 'update' then
+  if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'XX') then return 0 end
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+redis.call('SADD', KEYS[2], ARGV[3])
+local ttl = tonumber(ARGV[2])
+if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+if redis.call('SCARD', KEYS[2]) > ${OWNER_SET_SWEEP} then
+  for _, id in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if redis.call('EXISTS', ARGV[4] .. id) == 0 then redis.call('SREM', KEYS[2], id) end
+  end
+end
+return 1
+`);
+
+// KEYS: owner set. ARGV: prefix, owner, [id to keep]. Deletes the owner's sessions, counting those still there.
+const destroyByOwnerScript = redisScript(`
+local ended = 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if id ~= ARGV[3] then
+    local value = redis.call('GET', ARGV[1] .. id)
+    if value then
+      local ok, record = pcall(cjson.decode, value)
+      if ok and type(record) == 'table' and record.owner == ARGV[2] then
+        redis.call('DEL', ARGV[1] .. id)
+        ended = ended + 1
+      end
+    end
+    redis.call('SREM', KEYS[1], id)
+  end
+end
+if redis.call('SCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1]) end
+return ended
+`);

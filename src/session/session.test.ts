@@ -12,7 +12,7 @@ import type { SessionStore, StoredSession } from './store.js';
 /** A MemoryStore that counts what it is asked, and can be told to fail. */
 function countingStore() {
   const inner = new MemoryStore();
-  const calls = { get: 0, set: 0, update: 0, destroy: 0 };
+  const calls = { get: 0, set: 0, update: 0, destroy: 0, destroyByOwner: 0 };
   let failing = false;
   const guard = () => {
     if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
@@ -37,6 +37,11 @@ function countingStore() {
       calls.destroy++;
       guard();
       return inner.destroy(id);
+    },
+    async destroyByOwner(owner, exceptId) {
+      calls.destroyByOwner++;
+      guard();
+      return inner.destroyByOwner(owner, exceptId);
     },
   };
   return {
@@ -74,6 +79,18 @@ function buildApp(store: SessionStore, options: Partial<SessionOptions> = {}): A
     await ctx.session.destroy();
     return ctx.empty();
   });
+  app.post('/login-as', async (ctx) => {
+    await ctx.session.regenerate({ owner: ctx.query.get('owner')! });
+    ctx.session.data.name = ctx.query.get('owner')!;
+    return ctx.json({ id: ctx.session.id });
+  });
+  app.post('/revoke-others', async (ctx) => ctx.json({ ended: await ctx.session.revokeOthers() }));
+  app.post('/rotate-and-revoke', async (ctx) => {
+    await ctx.session.regenerate();
+    return ctx.json({ ended: await ctx.session.revokeOthers() });
+  });
+  app.post('/revoke-all', async (ctx) => ctx.json({ ended: await ctx.session.revokeAll() }));
+  app.get('/owner', (ctx) => ctx.json({ owner: ctx.session.owner ?? null }));
   app.post('/fail', (ctx) => {
     ctx.session.data.name = 'never saved';
     throw new Error('handler failed');
@@ -95,7 +112,7 @@ test('a visitor without a session cookie costs the store nothing and gets no coo
     assert.equal(res.status, 200);
     assert.equal(res.headers['set-cookie'], undefined);
   }
-  assert.deepEqual(calls, { get: 0, set: 0, update: 0, destroy: 0 });
+  assert.deepEqual(calls, { get: 0, set: 0, update: 0, destroy: 0, destroyByOwner: 0 });
 });
 
 test('putting data in a new session stores it once and sets an HttpOnly, SameSite=Lax, Path=/ cookie', async () => {
@@ -104,7 +121,7 @@ test('putting data in a new session stores it once and sets an HttpOnly, SameSit
   assert.equal(res.status, 204);
   const header = res.headers['set-cookie']![0]!;
   assert.match(header, /^sid=[A-Za-z0-9_-]{32}; Path=\/; HttpOnly; SameSite=Lax$/);
-  assert.deepEqual(calls, { get: 0, set: 1, update: 0, destroy: 0 });
+  assert.deepEqual(calls, { get: 0, set: 1, update: 0, destroy: 0, destroyByOwner: 0 });
 });
 
 test('the cookie is Secure when the request came over TLS, or when configured', async () => {
@@ -135,7 +152,7 @@ test('the next request sees the session with one store read and no write', async
   const res = await inject(app, { url: '/peek', headers: { cookie } });
   assert.deepEqual(res.json(), { name: 'ana', isNew: false });
   assert.equal(res.headers['set-cookie'], undefined);
-  assert.deepEqual(calls, { get: 1, set: 0, update: 0, destroy: 0 });
+  assert.deepEqual(calls, { get: 1, set: 0, update: 0, destroy: 0, destroyByOwner: 0 });
 });
 
 test('a changed session is written once, with no new cookie', async () => {
@@ -145,7 +162,7 @@ test('a changed session is written once, with no new cookie', async () => {
   reset();
   const res = await inject(app, { method: 'POST', url: '/set?name=bo', headers: { cookie } });
   assert.equal(res.headers['set-cookie'], undefined);
-  assert.deepEqual(calls, { get: 1, set: 0, update: 1, destroy: 0 });
+  assert.deepEqual(calls, { get: 1, set: 0, update: 1, destroy: 0, destroyByOwner: 0 });
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: 'bo', isNew: false });
 });
 
@@ -194,7 +211,7 @@ test('login (regenerate, then data) on a visitor without a session creates one s
   const res = await inject(buildApp(store), { method: 'POST', url: '/login?name=kim' });
   const { id } = res.json<{ id: string }>();
   assert.equal(cookieOf(res), `sid=${id}`);
-  assert.deepEqual(calls, { get: 0, set: 1, update: 0, destroy: 0 });
+  assert.deepEqual(calls, { get: 0, set: 1, update: 0, destroy: 0, destroyByOwner: 0 });
 });
 
 test('destroy deletes the record and clears the cookie', async () => {
@@ -292,6 +309,11 @@ test('a failed idle refresh does not fail the request', async () => {
 
 const bad: [string, Partial<SessionOptions>, RegExp][] = [
   ['no store', { store: undefined as unknown as SessionStore }, /option store must be a SessionStore/],
+  [
+    'a store without destroyByOwner',
+    { store: { get: async () => undefined, set: async () => {}, update: async () => false, destroy: async () => {} } as unknown as SessionStore },
+    /option store must be a SessionStore \(get, set, update, destroy, destroyByOwner\)/,
+  ],
   ['an idleTimeout of 0', { idleTimeout: 0 }, /option idleTimeout must be a positive integer, got 0/],
   ['an absoluteTimeout shorter than idleTimeout', { idleTimeout: 2000, absoluteTimeout: 1000 }, /option absoluteTimeout \(1000\) must not be shorter than idleTimeout/],
   ['a sameSite that is not a SameSite value', { sameSite: 'loose' as 'lax' }, /option sameSite must be/],
@@ -316,4 +338,97 @@ test('ctx.session keeps typed data: a record read back equals what was stored', 
   const stored = (await inner.get(cookie.slice(4))) as StoredSession;
   assert.deepEqual(stored.data, { name: 'Zoë' });
   assert.ok(stored.createdAt <= Date.now() && stored.createdAt === stored.touchedAt);
+});
+
+const CLEARED = /^sid=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/;
+
+/** Logs `owner` in from a fresh "browser"; resolves to that browser's cookie. */
+async function loginAs(app: App, owner: string): Promise<string> {
+  return cookieOf(await inject(app, { method: 'POST', url: `/login-as?owner=${owner}` }));
+}
+
+const peekName = async (app: App, cookie: string) => (await inject(app, { url: '/peek', headers: { cookie } })).json<{ name: string | null }>().name;
+
+test('regenerate({ owner }) stores the owner with the session, and ctx.session.owner reads it back', async () => {
+  const { store, inner } = countingStore();
+  const app = buildApp(store);
+  const cookie = await loginAs(app, 'member-1');
+  assert.equal((await inner.get(cookie.slice(4)))?.owner, 'member-1');
+  assert.deepEqual((await inject(app, { url: '/owner', headers: { cookie } })).json(), { owner: 'member-1' });
+});
+
+test('regenerate without an owner keeps the owner the session had', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/regenerate', headers: { cookie: await loginAs(app, 'member-1') } }));
+  assert.deepEqual((await inject(app, { url: '/owner', headers: { cookie } })).json(), { owner: 'member-1' });
+});
+
+test('revokeOthers ends the other sessions of the owner, keeps this one and other owners’ sessions', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const [mine, stolen, elsewhere, someoneElse] = [
+    await loginAs(app, 'member-1'),
+    await loginAs(app, 'member-1'),
+    await loginAs(app, 'member-1'),
+    await loginAs(app, 'member-2'),
+  ];
+  const res = await inject(app, { method: 'POST', url: '/revoke-others', headers: { cookie: mine } });
+  assert.deepEqual(res.json(), { ended: 2 });
+  assert.equal(await peekName(app, mine), 'member-1');
+  assert.equal(await peekName(app, stolen), null);
+  assert.equal(await peekName(app, elsewhere), null);
+  assert.equal(await peekName(app, someoneElse), 'member-2');
+});
+
+test('regenerate then revokeOthers moves this session to a new id and ends every other one', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const mine = await loginAs(app, 'member-1');
+  const stolen = await loginAs(app, 'member-1');
+  const res = await inject(app, { method: 'POST', url: '/rotate-and-revoke', headers: { cookie: mine } });
+  assert.deepEqual(res.json(), { ended: 1 });
+  const rotated = cookieOf(res);
+  assert.notEqual(rotated, mine);
+  assert.equal(await peekName(app, rotated), 'member-1');
+  assert.equal(await peekName(app, mine), null);
+  assert.equal(await peekName(app, stolen), null);
+  assert.deepEqual((await inject(app, { url: '/owner', headers: { cookie: rotated } })).json(), { owner: 'member-1' });
+});
+
+test('revokeAll ends every session of the owner, this one included, and clears the cookie', async () => {
+  const { store } = countingStore();
+  const app = buildApp(store);
+  const mine = await loginAs(app, 'member-1');
+  const other = await loginAs(app, 'member-1');
+  const someoneElse = await loginAs(app, 'member-2');
+  const res = await inject(app, { method: 'POST', url: '/revoke-all', headers: { cookie: mine } });
+  assert.deepEqual(res.json(), { ended: 1 });
+  assert.match(res.headers['set-cookie']![0]!, CLEARED);
+  assert.equal(await peekName(app, mine), null);
+  assert.equal(await peekName(app, other), null);
+  assert.equal(await peekName(app, someoneElse), 'member-2');
+});
+
+test('revokeOthers on an anonymous session ends nothing and asks the store nothing', async () => {
+  const { store, calls } = countingStore();
+  const app = buildApp(store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  await loginAs(app, 'member-1');
+  const res = await inject(app, { method: 'POST', url: '/revoke-others', headers: { cookie } });
+  assert.deepEqual(res.json(), { ended: 0 });
+  assert.equal(calls.destroyByOwner, 0);
+});
+
+test('regenerate refuses an owner that is not a non-empty string', async () => {
+  const app = createApp({ log: memoryLogger().log });
+  app.use(sessions({ store: new MemoryStore() }));
+  const errors: unknown[] = [];
+  app.post('/bad', async (ctx) => {
+    for (const owner of ['', 42]) await ctx.session.regenerate({ owner: owner as string }).catch((err: unknown) => errors.push(err));
+    return ctx.empty();
+  });
+  await inject(app, { method: 'POST', url: '/bad' });
+  assert.equal(errors.length, 2);
+  assert.ok(errors.every((err) => err instanceof TypeError && /owner must be a non-empty string/.test(err.message)));
 });

@@ -7,6 +7,10 @@
  *   (compared as JSON with what was read) or, with `rolling`, when more than a tenth of the idle timeout has passed
  *   since the last refresh.
  *
+ * Owners: `regenerate({ owner })` ties the new session to an owner (a member id); `revokeOthers()` then ends that
+ * owner's other sessions (on a password change) and `revokeAll()` all of them (on account deletion), through the
+ * store's per-owner index.
+ *
  * Concurrency: each request works on its own copy, read when it starts and written whole when it ends if it changed
  * anything, so of two concurrent requests that both change one session the one that finishes last wins (per request,
  * not per field); a stored record is never a mix of two requests. Destroy and regenerate win over everything:
@@ -50,12 +54,13 @@ export interface SessionOptions {
 }
 
 /**
- * Gives every request `ctx.session`. Call `ctx.session.regenerate()` on login and `ctx.session.destroy()` on logout.
+ * Gives every request `ctx.session`. Call `ctx.session.regenerate({ owner })` on login, `ctx.session.destroy()` on
+ * logout, `revokeOthers()` after a password change and `revokeAll()` when an account is deleted.
  *
  * @example
  * app.use(sessions({ store: new RedisStore({ url: process.env.REDIS_URL }), idleTimeout: 15 * 60_000 }));
  * app.post('/login', async (ctx) => {
- *   await ctx.session.regenerate();
+ *   await ctx.session.regenerate({ owner: user.id });
  *   ctx.session.data.userId = user.id;
  *   return ctx.redirect('/', 303);
  * });
@@ -75,8 +80,8 @@ export function sessions(options: SessionOptions): Middleware {
     retryAfter = 5,
   } = options ?? ({} as SessionOptions);
   if (store === null || typeof store !== 'object' || typeof store.get !== 'function' || typeof store.set !== 'function' ||
-    typeof store.update !== 'function' || typeof store.destroy !== 'function') {
-    throw new TypeError('option store must be a SessionStore (get, set, update, destroy)');
+    typeof store.update !== 'function' || typeof store.destroy !== 'function' || typeof store.destroyByOwner !== 'function') {
+    throw new TypeError('option store must be a SessionStore (get, set, update, destroy, destroyByOwner)');
   }
   positiveInteger('idleTimeout', idleTimeout);
   positiveInteger('absoluteTimeout', absoluteTimeout);
@@ -162,8 +167,11 @@ class RequestSession implements Session {
   readonly #hadCookie: boolean;
   /** The id of the stored record this request works on; undefined for a visitor without one. */
   #id: string | undefined;
+  /** The store's key of `#id`. */
+  #key: string | undefined;
   /** The id regenerate() chose, created when the request ends. */
   #nextId: string | undefined;
+  #owner: string | undefined;
   #data: Data = {};
   #snapshot = '{}';
   #createdAt = 0;
@@ -193,11 +201,17 @@ class RequestSession implements Session {
     return !this.#loaded;
   }
 
+  get owner(): string | undefined {
+    this.#assertAvailable();
+    return this.#owner;
+  }
+
   async load(id: string): Promise<void> {
     const { store, absoluteTimeout, idleTimeout } = this.#config;
+    const key = id;
     let record: StoredSession | undefined;
     try {
-      record = await store.get(id);
+      record = await store.get(key);
     } catch (err) {
       this.#failure = this.#config.unavailable(err);
       return;
@@ -206,30 +220,40 @@ class RequestSession implements Session {
     const now = Date.now();
     if (now - record.createdAt >= absoluteTimeout || now - record.touchedAt >= idleTimeout) {
       // Past its time on our clock even if the store still had it: gone for good.
-      store.destroy(id).catch(() => {});
+      store.destroy(key).catch(() => {});
       return;
     }
     this.#id = id;
+    this.#key = key;
     this.#data = record.data;
     this.#snapshot = JSON.stringify(record.data);
     this.#createdAt = record.createdAt;
     this.#touchedAt = record.touchedAt;
+    this.#owner = typeof record.owner === 'string' ? record.owner : undefined;
     this.#loaded = true;
   }
 
-  async regenerate(): Promise<void> {
+  async regenerate(options: { owner?: string } = {}): Promise<void> {
     this.#assertAvailable();
-    const old = this.#id;
+    const { owner } = options;
+    if (owner !== undefined && (typeof owner !== 'string' || owner === '')) {
+      throw new TypeError(`regenerate: owner must be a non-empty string, got ${String(owner)}`);
+    }
+    const old = this.#key;
     this.#id = undefined;
+    this.#key = undefined;
     this.#nextId = newSessionId();
+    if (owner !== undefined) this.#owner = owner;
     if (old !== undefined) await this.#call(() => this.#config.store.destroy(old));
   }
 
   async destroy(): Promise<void> {
     this.#assertAvailable();
-    const old = this.#id;
+    const old = this.#key;
     this.#id = undefined;
+    this.#key = undefined;
     this.#nextId = undefined;
+    this.#owner = undefined;
     this.#destroyed = true;
     // Emptied in place, so a reference the handler kept sees the same (empty) data.
     for (const key of Object.keys(this.#data)) delete this.#data[key];
@@ -237,12 +261,30 @@ class RequestSession implements Session {
     if (old !== undefined) await this.#call(() => this.#config.store.destroy(old));
   }
 
+  async revokeOthers(): Promise<number> {
+    this.#assertAvailable();
+    const owner = this.#owner;
+    if (owner === undefined) return 0;
+    // After regenerate() this session is not stored yet (#key is undefined): every stored one is an "other".
+    const keep = this.#key;
+    return this.#call(() => this.#config.store.destroyByOwner(owner, ...(keep === undefined ? [] : [keep])));
+  }
+
+  async revokeAll(): Promise<number> {
+    this.#assertAvailable();
+    const owner = this.#owner;
+    await this.destroy();
+    if (owner === undefined) return 0;
+    // This session was deleted just above: whatever of the owner's is still stored is another one.
+    return this.#call(() => this.#config.store.destroyByOwner(owner));
+  }
+
   /** Writes what the request changed, once, after the handler has answered. */
   async commit(ctx: Context): Promise<void> {
     if (this.#failure !== undefined) return;
     const config = this.#config;
     const now = Date.now();
-    if (this.#id === undefined) {
+    if (this.#key === undefined) {
       const json = JSON.stringify(this.#data);
       if (json === '{}' && this.#nextId === undefined) {
         if (this.#destroyed && this.#hadCookie) config.clearCookie(ctx);
@@ -251,29 +293,31 @@ class RequestSession implements Session {
       // A fresh id, never the client's: the client cannot choose the id of a session (no fixation).
       const id = this.#nextId ?? newSessionId();
       const record: StoredSession = { data: this.#data, createdAt: now, touchedAt: now };
+      if (this.#owner !== undefined) record.owner = this.#owner;
       await this.#call(() => config.store.set(id, record, Math.min(config.idleTimeout, config.absoluteTimeout)));
       config.setCookie(ctx, id);
       return;
     }
-    const id = this.#id;
+    const key = this.#key;
     const ttl = Math.min(config.idleTimeout, this.#createdAt + config.absoluteTimeout - now);
     if (ttl <= 0) {
       // The absolute timeout ran out while the request ran.
-      await this.#call(() => config.store.destroy(id));
+      await this.#call(() => config.store.destroy(key));
       return;
     }
     const changed = JSON.stringify(this.#data) !== this.#snapshot;
+    if (!changed && !(config.rolling && now - this.#touchedAt > config.touchAfter)) return;
+    const record: StoredSession = { data: this.#data, createdAt: this.#createdAt, touchedAt: now };
+    if (this.#owner !== undefined) record.owner = this.#owner;
     if (changed) {
       // false when the session was destroyed or regenerated meanwhile: that wins, the change is dropped.
-      await this.#call(() => config.store.update(id, { data: this.#data, createdAt: this.#createdAt, touchedAt: now }, ttl));
+      await this.#call(() => config.store.update(key, record, ttl));
       return;
     }
-    if (config.rolling && now - this.#touchedAt > config.touchAfter) {
-      // Only the idle clock moves; a failure here loses nothing the client sent, so it does not fail the request.
-      await config.store.update(id, { data: this.#data, createdAt: this.#createdAt, touchedAt: now }, ttl).catch((err: unknown) => {
-        ctx.log.warn({ err }, 'session refresh failed');
-      });
-    }
+    // Only the idle clock moves; a failure here loses nothing the client sent, so it does not fail the request.
+    await config.store.update(key, record, ttl).catch((err: unknown) => {
+      ctx.log.warn({ err }, 'session refresh failed');
+    });
   }
 
   #assertAvailable(): void {

@@ -102,6 +102,56 @@ test('SqliteStore purges on its own timer', async () => {
   db.close();
 });
 
+test('SqliteStore brings a sessions table of an earlier version up to date', async () => {
+  const file = join(dir, 'old-shape.db');
+  const old = new Database(file);
+  old.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, session TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+    INSERT INTO sessions VALUES ('raw-cookie-id', '{"data":{"name":"kim"},"createdAt":0,"touchedAt":0}', ${Date.now() + 60_000});`);
+  old.close();
+  const store = new SqliteStore({ database: file });
+  const db = new Database(file);
+  try {
+    assert.deepEqual((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 1);
+    await store.set('s1', { ...session, owner: 'member-1' }, 60_000);
+    assert.equal(await store.destroyByOwner('member-1'), 1);
+  } finally {
+    db.close();
+    await store.close();
+  }
+});
+
+test('SqliteStore opening a file it already brought up to date keeps its sessions', async () => {
+  const file = join(dir, 'reopen.db');
+  const first = new SqliteStore({ database: file });
+  await first.set('s1', { ...session, owner: 'member-1' }, 60_000);
+  await first.close();
+  const second = new SqliteStore({ database: file });
+  assert.equal((await second.get('s1'))?.owner, 'member-1');
+  await second.close();
+});
+
+test('SqliteStore ends an owner’s sessions with the owner index, not a table scan', async () => {
+  const db = new Database(':memory:');
+  const store = new SqliteStore({ database: db });
+  const plan = db.prepare(`EXPLAIN QUERY PLAN DELETE FROM sessions WHERE owner = ? AND id IS NOT ?`).all('m', null) as { detail: string }[];
+  assert.ok(plan.some((row) => /USING INDEX sessions_owner/.test(row.detail)), JSON.stringify(plan));
+  await store.close();
+  db.close();
+});
+
+test('two SqliteStores on one file: one ends the sessions of an owner the other wrote', async () => {
+  const file = join(dir, 'two-owners.db');
+  const a = new SqliteStore({ database: file });
+  const b = new SqliteStore({ database: file });
+  await a.set('s1', { ...session, owner: 'member-1' }, 60_000);
+  await a.set('s2', { ...session, owner: 'member-1' }, 60_000);
+  assert.equal(await b.destroyByOwner('member-1', 's2'), 1);
+  assert.equal(await a.get('s1'), undefined);
+  assert.ok(await a.get('s2'));
+  await a.close();
+  await b.close();
+});
+
 test('SqliteStore rejects a table name that is not a plain identifier', () => {
   assert.throws(() => new SqliteStore({ database: ':memory:', table: 'x; DROP TABLE users' }), /option table must be a plain SQL identifier/);
   assert.throws(() => new SqliteStore({ database: 42 as unknown as string }), /option database/);

@@ -22,7 +22,8 @@ const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
  * Sessions in a SQLite file (better-sqlite3), e.g. the app's own `./data/maru.db`. The file is put in WAL mode
  * (readers never wait for the writer) with a busy timeout, so the workers of a cluster on one machine share it
  * safely: every operation is a single statement, atomic on its own. Expired rows are never returned and are deleted
- * by an unref'd timer in each process.
+ * by an unref'd timer in each process. The owner of a session is a column with a (partial) index, so
+ * `destroyByOwner` is one indexed DELETE.
  *
  * better-sqlite3 is synchronous: a statement runs on the event loop. Session statements hit the primary key and take
  * microseconds; only a lock held by another process can make one wait, for at most `busyTimeout`.
@@ -36,9 +37,10 @@ export class SqliteStore implements SessionStore {
   readonly #owned: boolean;
   readonly #timer: NodeJS.Timeout;
   readonly #get: Database.Statement<[string, number], { session: string }>;
-  readonly #set: Database.Statement<[string, string, number]>;
-  readonly #update: Database.Statement<[string, number, string, number]>;
+  readonly #set: Database.Statement<[string, string, number, string | null]>;
+  readonly #update: Database.Statement<[string, number, string | null, string, number]>;
   readonly #destroy: Database.Statement<[string]>;
+  readonly #destroyByOwner: Database.Statement<[string, string | null], { expires_at: number }>;
   readonly #purge: Database.Statement<[number]>;
 
   constructor({ database, table = 'sessions', purgeInterval = 5 * 60_000, busyTimeout = 2000 }: SqliteStoreOptions) {
@@ -62,14 +64,16 @@ export class SqliteStore implements SessionStore {
     // Start-up only (these calls are synchronous). WAL lets readers in other processes run beside the one writer.
     if (!db.memory && db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
     if (this.#owned || db.pragma('busy_timeout', { simple: true }) === 0) db.pragma(`busy_timeout = ${busyTimeout}`);
-    db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, session TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at);`);
+    migrate(db, table);
     this.#get = db.prepare(`SELECT session FROM "${table}" WHERE id = ? AND expires_at > ?`);
     this.#set = db.prepare(
-      `INSERT INTO "${table}" (id, session, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET session = excluded.session, expires_at = excluded.expires_at`,
+      `INSERT INTO "${table}" (id, session, expires_at, owner) VALUES (?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET session = excluded.session, expires_at = excluded.expires_at, owner = excluded.owner`,
     );
-    this.#update = db.prepare(`UPDATE "${table}" SET session = ?, expires_at = ? WHERE id = ? AND expires_at > ?`);
+    this.#update = db.prepare(`UPDATE "${table}" SET session = ?, expires_at = ?, owner = ? WHERE id = ? AND expires_at > ?`);
     this.#destroy = db.prepare(`DELETE FROM "${table}" WHERE id = ?`);
+    // Expired rows of the owner go too; only live ones are counted.
+    this.#destroyByOwner = db.prepare(`DELETE FROM "${table}" WHERE owner = ? AND id IS NOT ? RETURNING expires_at`);
     this.#purge = db.prepare(`DELETE FROM "${table}" WHERE expires_at <= ?`);
     this.#timer = setInterval(() => {
       try {
@@ -78,6 +82,11 @@ export class SqliteStore implements SessionStore {
         // Busy or closed: the next tick tries again, and reads ignore expired rows meanwhile.
       }
     }, purgeInterval).unref();
+  }
+
+  /** The better-sqlite3 Database the store works on, e.g. to keep an AttemptCounter in the same file. */
+  get database(): Db {
+    return this.#db;
   }
 
   async get(id: string): Promise<StoredSession | undefined> {
@@ -95,17 +104,22 @@ export class SqliteStore implements SessionStore {
       this.#destroy.run(id);
       return;
     }
-    this.#set.run(id, JSON.stringify(session), Date.now() + ttlMs);
+    this.#set.run(id, JSON.stringify(session), Date.now() + ttlMs, ownerOf(session));
   }
 
   async update(id: string, session: StoredSession, ttlMs: number): Promise<boolean> {
     const now = Date.now();
     if (ttlMs <= 0) return this.#destroy.run(id).changes > 0;
-    return this.#update.run(JSON.stringify(session), now + ttlMs, id, now).changes > 0;
+    return this.#update.run(JSON.stringify(session), now + ttlMs, ownerOf(session), id, now).changes > 0;
   }
 
   async destroy(id: string): Promise<void> {
     this.#destroy.run(id);
+  }
+
+  async destroyByOwner(owner: string, exceptId?: string): Promise<number> {
+    const now = Date.now();
+    return this.#destroyByOwner.all(owner, exceptId ?? null).filter((row) => row.expires_at > now).length;
   }
 
   /** Deletes expired rows now; returns how many. */
@@ -118,4 +132,22 @@ export class SqliteStore implements SessionStore {
     clearInterval(this.#timer);
     if (this.#owned && this.#db.open) this.#db.close();
   }
+}
+
+function ownerOf(session: StoredSession): string | null {
+  return typeof session.owner === 'string' ? session.owner : null;
+}
+
+/**
+ * Creates the table, or brings one made by an earlier version up to date (adds the owner column), inside one
+ * IMMEDIATE transaction so that workers starting at once do it one after the other.
+ */
+function migrate(db: Db, table: string): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, session TEXT NOT NULL, expires_at INTEGER NOT NULL, owner TEXT) WITHOUT ROWID`);
+    const columns = db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'owner')) db.exec(`ALTER TABLE "${table}" ADD COLUMN owner TEXT`);
+    db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at);
+      CREATE INDEX IF NOT EXISTS "${table}_owner" ON "${table}" (owner) WHERE owner IS NOT NULL;`);
+  }).immediate();
 }

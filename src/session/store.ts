@@ -15,6 +15,11 @@ export interface StoredSession {
   createdAt: number;
   /** When the idle timeout was last refreshed (ms since epoch). */
   touchedAt: number;
+  /**
+   * Whom the session belongs to (e.g. a member id), given by `ctx.session.regenerate({ owner })`; absent for an
+   * anonymous session. Stores index it, so `destroyByOwner` can end every session of one owner at once.
+   */
+  owner?: string;
 }
 
 /**
@@ -33,6 +38,12 @@ export interface SessionStore {
   /** Replaces the record only when it exists (and has not expired); resolves whether it did. */
   update(id: string, session: StoredSession, ttlMs: number): Promise<boolean>;
   destroy(id: string): Promise<void>;
+  /**
+   * Deletes every live record whose `owner` is `owner`, except the one stored under `exceptId`; resolves to how
+   * many it deleted. The owner of a record is the one its last `set` or `update` gave it. Used when a member changes
+   * their password (end every other session) or deletes their account (end them all).
+   */
+  destroyByOwner(owner: string, exceptId?: string): Promise<number>;
   /** Releases connections and timers. */
   close?(): Promise<void>;
 }
@@ -45,8 +56,36 @@ export interface Session {
   readonly data: Partial<SessionData> & Record<string, unknown>;
   /** True when nothing was stored for this visitor before this request. */
   readonly isNew: boolean;
-  /** New id, same data: call it on login (no session fixation). The old id stops working at once. */
-  regenerate(): Promise<void>;
+  /** Whom the session belongs to (see `regenerate`), or undefined for an anonymous one. */
+  readonly owner: string | undefined;
+  /**
+   * New id, same data: call it on login (no session fixation). The old id stops working at once. With `owner`
+   * (e.g. the member's id) the new session belongs to that owner, which `revokeOthers` and `revokeAll` use; an
+   * owner is only ever given with a fresh id, so a stored id never changes hands.
+   *
+   * @example
+   * await ctx.session.regenerate({ owner: user.id });
+   */
+  regenerate(options?: { owner?: string }): Promise<void>;
   /** Ends the session: the record is deleted at once and the cookie cleared. */
   destroy(): Promise<void>;
+  /**
+   * Ends every other session of this session's owner at once (other browsers, a stolen cookie); this one goes on.
+   * Resolves to how many it ended; 0 for an anonymous session. On a password change, call `regenerate()` first so
+   * this session gets a new id too.
+   *
+   * @example
+   * await ctx.session.regenerate({ owner: me.id });
+   * await ctx.session.revokeOthers();
+   */
+  revokeOthers(): Promise<number>;
+  /**
+   * Ends every session of this session's owner, this one included (the cookie is cleared): on account deletion.
+   * Resolves to how many it ended besides this one. An anonymous session is simply destroyed.
+   *
+   * @example
+   * await users.delete(me.id);
+   * await ctx.session.revokeAll();
+   */
+  revokeAll(): Promise<number>;
 }

@@ -14,6 +14,13 @@ function record(data: Record<string, unknown> = { name: 'kim' }, at = Date.now()
   return { data, createdAt: at, touchedAt: at };
 }
 
+function owned(owner: string, data: Record<string, unknown> = { name: owner }): StoredSession {
+  return { ...record(data), owner };
+}
+
+/** An owner name no other test (nor another run sharing the backend) uses. */
+const newOwner = () => `owner-${newSessionId()}`;
+
 /**
  * The behaviour every SessionStore must have (see the SessionStore JSDoc). Run it from each store's test file:
  *
@@ -40,6 +47,7 @@ export function sessionStoreContract(name: string, make: () => Promise<StoreUnde
       const id = newSessionId();
       const saved = record({ name: 'kim', roles: ['admin'], nested: { n: 1, ok: true, none: null } }, 1_700_000_000_000);
       saved.touchedAt = 1_700_000_000_500;
+      saved.owner = 'member-1';
       await store.set(id, saved, 60_000);
       assert.deepEqual(await store.get(id), saved);
     });
@@ -137,6 +145,95 @@ export function sessionStoreContract(name: string, make: () => Promise<StoreUnde
       const id = newSessionId();
       await store.set(id, record(), 0);
       assert.equal(await store.get(id), undefined);
+    });
+
+    test('destroyByOwner ends every session of that owner, and resolves to how many', async () => {
+      const owner = newOwner();
+      const ids = [newSessionId(), newSessionId(), newSessionId()];
+      for (const id of ids) await store.set(id, owned(owner), 60_000);
+      assert.equal(await store.destroyByOwner(owner), 3);
+      for (const id of ids) assert.equal(await store.get(id), undefined);
+    });
+
+    test("destroyByOwner leaves other owners' and anonymous sessions alone", async () => {
+      const owner = newOwner();
+      const other = newSessionId();
+      const anonymous = newSessionId();
+      await store.set(newSessionId(), owned(owner), 60_000);
+      await store.set(other, owned(newOwner()), 60_000);
+      await store.set(anonymous, record({ cart: 1 }), 60_000);
+      await store.destroyByOwner(owner);
+      assert.ok(await store.get(other));
+      assert.ok(await store.get(anonymous));
+    });
+
+    test('destroyByOwner keeps the session it is told to keep', async () => {
+      const owner = newOwner();
+      const keep = newSessionId();
+      const other = newSessionId();
+      await store.set(keep, owned(owner), 60_000);
+      await store.set(other, owned(owner), 60_000);
+      assert.equal(await store.destroyByOwner(owner, keep), 1);
+      assert.equal((await store.get(keep))?.owner, owner);
+      assert.equal(await store.get(other), undefined);
+    });
+
+    test('destroyByOwner of an owner without sessions resolves to 0', async () => {
+      assert.equal(await store.destroyByOwner(newOwner()), 0);
+    });
+
+    test('destroyByOwner does not count sessions that expired or were destroyed', async () => {
+      const owner = newOwner();
+      const destroyed = newSessionId();
+      await store.set(newSessionId(), owned(owner), 40);
+      await store.set(destroyed, owned(owner), 60_000);
+      await store.set(newSessionId(), owned(owner), 60_000);
+      await store.destroy(destroyed);
+      await sleep(120);
+      assert.equal(await store.destroyByOwner(owner), 1);
+    });
+
+    test('a session stays indexed under its owner through updates', async () => {
+      const owner = newOwner();
+      const id = newSessionId();
+      await store.set(id, owned(owner), 60_000);
+      assert.equal(await store.update(id, owned(owner, { visits: 2 }), 60_000), true);
+      assert.equal(await store.destroyByOwner(owner), 1);
+      assert.equal(await store.get(id), undefined);
+    });
+
+    test('a record written with another owner belongs to the new owner only', async () => {
+      const [before, after] = [newOwner(), newOwner()];
+      const id = newSessionId();
+      await store.set(id, owned(before), 60_000);
+      await store.set(id, owned(after), 60_000);
+      assert.equal(await store.destroyByOwner(before), 0);
+      assert.ok(await store.get(id));
+      assert.equal(await store.destroyByOwner(after), 1);
+      assert.equal(await store.get(id), undefined);
+    });
+
+    test('a session written again without an owner leaves the owner index', async () => {
+      const owner = newOwner();
+      const id = newSessionId();
+      await store.set(id, owned(owner), 60_000);
+      await store.set(id, record({ anonymous: true }), 60_000);
+      assert.equal(await store.destroyByOwner(owner), 0);
+      assert.deepEqual((await store.get(id))?.data, { anonymous: true });
+    });
+
+    test('an owner with many sessions over time still has all live ones ended', async () => {
+      const owner = newOwner();
+      // More than any store's internal sweep threshold, with most of them already gone.
+      for (let i = 0; i < 40; i++) {
+        const id = newSessionId();
+        await store.set(id, owned(owner), 60_000);
+        if (i % 4 !== 0) await store.destroy(id);
+      }
+      const live = [newSessionId(), newSessionId()];
+      for (const id of live) await store.set(id, owned(owner), 60_000);
+      assert.equal(await store.destroyByOwner(owner), 12);
+      for (const id of live) assert.equal(await store.get(id), undefined);
     });
 
     test('concurrent writes to one id leave one whole record, never a mix', async () => {

@@ -1,5 +1,6 @@
 // Sessions over real sockets, the same flow against every store: login sets a cookie, the next request sees the
-// session, regenerate moves it to a new id, logout ends it, and so does the idle timeout.
+// session, regenerate moves it to a new id, logout ends it, and so does the idle timeout; one browser ends the
+// owner's other sessions.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,9 +22,12 @@ after(async () => {
   if (!redisSkip) await removeRedisKeys(REDIS_URL, redisPrefix);
 });
 
+
+const sqliteFile = join(dir, 'sessions.db');
+
 const stores: [string, () => SessionStore, string | false][] = [
   ['MemoryStore', () => new MemoryStore(), false],
-  ['SqliteStore', () => new SqliteStore({ database: join(dir, 'sessions.db') }), false],
+  ['SqliteStore', () => new SqliteStore({ database: sqliteFile }), false],
   ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: redisPrefix }), redisSkip],
 ];
 
@@ -50,8 +54,9 @@ for (const [name, makeStore, skip] of stores) {
         return who === undefined ? ctx.json({ error: 'not logged in' }, 401) : ctx.json({ name: who, visits: ctx.session.data.visits });
       });
       app.post('/login', async (ctx) => {
-        await ctx.session.regenerate();
-        ctx.session.data.name = ctx.query.get('name') ?? 'kim';
+        const who = ctx.query.get('name') ?? 'kim';
+        await ctx.session.regenerate({ owner: who });
+        ctx.session.data.name = who;
         ctx.session.data.visits = 0;
         ctx.setCookie('theme', 'dark', { path: '/' });
         return ctx.redirect('/me', 303);
@@ -66,6 +71,15 @@ for (const [name, makeStore, skip] of stores) {
       });
       app.post('/logout', async (ctx) => {
         await ctx.session.destroy();
+        return ctx.empty();
+      });
+      app.post('/password-changed', async (ctx) => {
+        await ctx.session.regenerate();
+        await ctx.session.revokeOthers();
+        return ctx.empty();
+      });
+      app.post('/account-deleted', async (ctx) => {
+        await ctx.session.revokeAll();
         return ctx.empty();
       });
       server = await serve(app);
@@ -136,6 +150,27 @@ for (const [name, makeStore, skip] of stores) {
         await sleep(100);
         assert.equal((await me(cookie)).status, 200);
       }
+    });
+
+    test('after a password change this browser goes on under a new id and the owner’s other browsers are logged out', async () => {
+      const mine = sessionCookie(await post('/login?name=dee'));
+      const stolen = sessionCookie(await post('/login?name=dee'));
+      const someoneElse = sessionCookie(await post('/login?name=eun'));
+      const rotated = sessionCookie(await post('/password-changed', mine));
+      assert.notEqual(rotated, mine);
+      assert.equal((await me(rotated)).status, 200);
+      assert.equal((await me(mine)).status, 401);
+      assert.equal((await me(stolen)).status, 401);
+      assert.equal((await me(someoneElse)).status, 200);
+    });
+
+    test('deleting the account logs out every browser of the owner', async () => {
+      const mine = sessionCookie(await post('/login?name=fay'));
+      const other = sessionCookie(await post('/login?name=fay'));
+      const res = await post('/account-deleted', mine);
+      assert.match(res.headers.getSetCookie()[0]!, /^sid=; Max-Age=0;/);
+      assert.equal((await me(mine)).status, 401);
+      assert.equal((await me(other)).status, 401);
     });
 
     test('a forged id is no session', async () => {
