@@ -14,7 +14,7 @@ export { serializeCookie, type CookieOptions } from './cookies/write.js';
 export { createCookieSigner, type CookieSigner } from './cookies/sign.js';
 export type { Session, SessionData, SessionStore, StoredSession } from './session/store.js';
 export { sessions, type SessionOptions } from './session/session.js';
-export { isSessionId, newSessionId } from './session/id.js';
+export { isSessionId, newSessionId, sessionKey } from './session/id.js';
 export { MemoryStore, type MemoryStoreOptions } from './session/memory.js';
 export { SqliteStore, type SqliteStoreOptions } from './session/sqlite.js';
 export { RedisStore, type RedisStoreOptions } from './session/redis.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSessionId, newSessionId } from './id.js';
+import { isSessionId, newSessionId, sessionKey } from './id.js';
 
 test('makes url-safe ids of 192 bits', () => {
   const id = newSessionId();
@@ -22,3 +22,7 @@ for (const value of ['', 'short', 'a'.repeat(31), 'a'.repeat(33), `${'a'.repeat(
     assert.equal(isSessionId(value), false);
   });
 }
+
+test('sessionKey is the SHA-256 of the id, base64url (FIPS 180-2 test vector "abc")', () => {
+  assert.equal(sessionKey('abc'), Buffer.from('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad', 'hex').toString('base64url'));
+});

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { memoryLogger } from '../../test/logger.js';
 import { createApp, type App } from '../app.js';
 import { inject, type InjectResponse } from '../testing/inject.js';
-import { newSessionId } from './id.js';
+import { newSessionId, sessionKey } from './id.js';
 import { MemoryStore } from './memory.js';
 import { sessions, type SessionOptions } from './session.js';
 import type { SessionStore, StoredSession } from './store.js';
@@ -193,7 +193,7 @@ test('an unknown id is no session, and is never adopted: a new session gets a fr
   const res = await inject(app, { method: 'POST', url: '/set', headers: { cookie: `sid=${planted}` } });
   const cookie = cookieOf(res);
   assert.notEqual(cookie, `sid=${planted}`);
-  assert.equal(await store.get(planted), undefined);
+  assert.equal(await store.get(sessionKey(planted)), undefined);
 });
 
 test('regenerate gives a new id with the same data, and the old id stops working', async () => {
@@ -221,7 +221,7 @@ test('destroy deletes the record and clears the cookie', async () => {
   const id = cookie.slice('sid='.length);
   const res = await inject(app, { method: 'POST', url: '/logout', headers: { cookie } });
   assert.match(res.headers['set-cookie']![0]!, /^sid=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/);
-  assert.equal(await store.get(id), undefined);
+  assert.equal(await store.get(sessionKey(id)), undefined);
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
 });
 
@@ -238,10 +238,10 @@ test('the absolute timeout is enforced from createdAt even when the store still 
   const app = buildApp(store, { idleTimeout: 60_000, absoluteTimeout: 3_600_000 });
   const id = newSessionId();
   const now = Date.now();
-  await inner.set(id, { data: { name: 'old' }, createdAt: now - 3_600_001, touchedAt: now }, 60_000);
+  await inner.set(sessionKey(id), { data: { name: 'old' }, createdAt: now - 3_600_001, touchedAt: now }, 60_000);
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${id}` } })).json(), { name: null, isNew: true });
   await sleep(5);
-  assert.equal(await inner.get(id), undefined);
+  assert.equal(await inner.get(sessionKey(id)), undefined);
 });
 
 test('activity refreshes the idle timeout lazily: only once a tenth of it has passed', async () => {
@@ -335,9 +335,26 @@ test('ctx.session keeps typed data: a record read back equals what was stored', 
   const { store, inner } = countingStore();
   const app = buildApp(store);
   const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=Zoë' }));
-  const stored = (await inner.get(cookie.slice(4))) as StoredSession;
+  const stored = (await inner.get(sessionKey(cookie.slice(4)))) as StoredSession;
   assert.deepEqual(stored.data, { name: 'Zoë' });
   assert.ok(stored.createdAt <= Date.now() && stored.createdAt === stored.touchedAt);
+});
+
+test('the store keys a session by the SHA-256 of its id, never by the id the cookie carries', async () => {
+  const { store, inner } = countingStore();
+  const cookie = cookieOf(await inject(buildApp(store), { method: 'POST', url: '/set?name=ana' }));
+  const id = cookie.slice('sid='.length);
+  assert.equal(await inner.get(id), undefined);
+  assert.deepEqual((await inner.get(sessionKey(id)))?.data, { name: 'ana' });
+  assert.match(sessionKey(id), /^[A-Za-z0-9_-]{43}$/);
+});
+
+test('a record stored under the raw id (as before ids were hashed) is no session', async () => {
+  const { store, inner } = countingStore();
+  const id = newSessionId();
+  await inner.set(id, { data: { name: 'old' }, createdAt: Date.now(), touchedAt: Date.now() }, 60_000);
+  const res = await inject(buildApp(store), { url: '/peek', headers: { cookie: `sid=${id}` } });
+  assert.deepEqual(res.json(), { name: null, isNew: true });
 });
 
 const CLEARED = /^sid=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/;
@@ -353,7 +370,7 @@ test('regenerate({ owner }) stores the owner with the session, and ctx.session.o
   const { store, inner } = countingStore();
   const app = buildApp(store);
   const cookie = await loginAs(app, 'member-1');
-  assert.equal((await inner.get(cookie.slice(4)))?.owner, 'member-1');
+  assert.equal((await inner.get(sessionKey(cookie.slice(4))))?.owner, 'member-1');
   assert.deepEqual((await inject(app, { url: '/owner', headers: { cookie } })).json(), { owner: 'member-1' });
 });
 

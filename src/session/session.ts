@@ -7,6 +7,10 @@
  *   (compared as JSON with what was read) or, with `rolling`, when more than a tenth of the idle timeout has passed
  *   since the last refresh.
  *
+ * Stores never see the id: they key records by its SHA-256 (`sessionKey`), so a copy of the database or a Redis
+ * dump cannot be replayed as cookies. (Records written before ids were hashed were keyed by the raw id: no cookie
+ * matches them any more, and they expire on their own.)
+ *
  * Owners: `regenerate({ owner })` ties the new session to an owner (a member id); `revokeOthers()` then ends that
  * owner's other sessions (on a password change) and `revokeAll()` all of them (on account deletion), through the
  * store's per-owner index.
@@ -29,7 +33,7 @@ import type { Middleware } from '../app.js';
 import type { Context } from '../context.js';
 import { serializeCookie } from '../cookies/write.js';
 import { HttpError } from '../errors.js';
-import { isSessionId, newSessionId } from './id.js';
+import { isSessionId, newSessionId, sessionKey } from './id.js';
 import type { Session, SessionData, SessionStore, StoredSession } from './store.js';
 
 type Data = Partial<SessionData> & Record<string, unknown>;
@@ -167,7 +171,7 @@ class RequestSession implements Session {
   readonly #hadCookie: boolean;
   /** The id of the stored record this request works on; undefined for a visitor without one. */
   #id: string | undefined;
-  /** The store's key of `#id`. */
+  /** The store's key of `#id` (its SHA-256). */
   #key: string | undefined;
   /** The id regenerate() chose, created when the request ends. */
   #nextId: string | undefined;
@@ -208,7 +212,7 @@ class RequestSession implements Session {
 
   async load(id: string): Promise<void> {
     const { store, absoluteTimeout, idleTimeout } = this.#config;
-    const key = id;
+    const key = sessionKey(id);
     let record: StoredSession | undefined;
     try {
       record = await store.get(key);
@@ -294,7 +298,7 @@ class RequestSession implements Session {
       const id = this.#nextId ?? newSessionId();
       const record: StoredSession = { data: this.#data, createdAt: now, touchedAt: now };
       if (this.#owner !== undefined) record.owner = this.#owner;
-      await this.#call(() => config.store.set(id, record, Math.min(config.idleTimeout, config.absoluteTimeout)));
+      await this.#call(() => config.store.set(sessionKey(id), record, Math.min(config.idleTimeout, config.absoluteTimeout)));
       config.setCookie(ctx, id);
       return;
     }

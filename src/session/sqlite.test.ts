@@ -102,7 +102,7 @@ test('SqliteStore purges on its own timer', async () => {
   db.close();
 });
 
-test('SqliteStore brings a sessions table of an earlier version up to date', async () => {
+test('SqliteStore brings a sessions table of an earlier version up to date and drops its raw-id rows', async () => {
   const file = join(dir, 'old-shape.db');
   const old = new Database(file);
   old.exec(`CREATE TABLE sessions (id TEXT PRIMARY KEY, session TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;
@@ -111,7 +111,8 @@ test('SqliteStore brings a sessions table of an earlier version up to date', asy
   const store = new SqliteStore({ database: file });
   const db = new Database(file);
   try {
-    assert.deepEqual((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 1);
+    assert.equal(await store.get('raw-cookie-id'), undefined);
+    assert.deepEqual((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 0);
     await store.set('s1', { ...session, owner: 'member-1' }, 60_000);
     assert.equal(await store.destroyByOwner('member-1'), 1);
   } finally {

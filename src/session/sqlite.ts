@@ -139,14 +139,16 @@ function ownerOf(session: StoredSession): string | null {
 }
 
 /**
- * Creates the table, or brings one made by an earlier version up to date (adds the owner column), inside one
- * IMMEDIATE transaction so that workers starting at once do it one after the other.
+ * Creates the table, or brings one made by an earlier version up to date, inside one IMMEDIATE transaction so that
+ * workers starting at once do it one after the other. The owner column came with hashed keys: rows of a table
+ * without it are keyed by raw session ids, which no cookie can match any more, so they are deleted (everyone logs
+ * in again once) rather than left in the file until they expire.
  */
 function migrate(db: Db, table: string): void {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY, session TEXT NOT NULL, expires_at INTEGER NOT NULL, owner TEXT) WITHOUT ROWID`);
     const columns = db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[];
-    if (!columns.some((column) => column.name === 'owner')) db.exec(`ALTER TABLE "${table}" ADD COLUMN owner TEXT`);
+    if (!columns.some((column) => column.name === 'owner')) db.exec(`DELETE FROM "${table}"; ALTER TABLE "${table}" ADD COLUMN owner TEXT`);
     db.exec(`CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON "${table}" (expires_at);
       CREATE INDEX IF NOT EXISTS "${table}_owner" ON "${table}" (owner) WHERE owner IS NOT NULL;`);
   }).immediate();

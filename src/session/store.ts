@@ -24,6 +24,9 @@ export interface StoredSession {
 
 /**
  * Where sessions live. Every implementation runs the same contract suite (test/contracts/session-store.ts):
+ * - the `id` a store sees is a key, not the cookie's session id: the `sessions()` middleware hands stores the
+ *   SHA-256 of the id (base64url, 43 characters), so whoever reads the database or a Redis dump holds no id a
+ *   browser could present;
  * - `ttlMs` is how long the record may live from now; the store forgets it after that on its own, and never returns
  *   an expired record even before its clean-up has run;
  * - records are copies: changing the object passed to `set` or returned by `get` changes nothing stored;

@@ -1,9 +1,9 @@
 // Sessions over real sockets, the same flow against every store: login sets a cookie, the next request sees the
 // session, regenerate moves it to a new id, logout ends it, and so does the idle timeout; one browser ends the
-// owner's other sessions.
+// owner's other sessions; the backend never holds an id a cookie carries.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -12,6 +12,7 @@ import { createApp, MemoryStore, RedisStore, sessions, SqliteStore, type Session
 import { memoryLogger } from '../logger.js';
 import { serve, type TestServer } from '../server.js';
 import { REDIS_URL, serviceSkip } from '../services.js';
+import { Redis } from 'ioredis';
 import { removeRedisKeys } from './redis-keys.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'maru-session-flow-'));
@@ -22,13 +23,30 @@ after(async () => {
   if (!redisSkip) await removeRedisKeys(REDIS_URL, redisPrefix);
 });
 
+/** Everything a store's backend holds, as text (the files of SQLite, the keys and values of Redis). */
+type Dump = () => Promise<string>;
+
+async function dumpRedis(): Promise<string> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await redis.keys(`${redisPrefix}*`);
+    const values = await Promise.all(keys.map((key) => redis.type(key).then((type) => (type === 'set' ? redis.smembers(key).then(String) : redis.get(key)))));
+    return keys.join('\n') + values.join('\n');
+  } finally {
+    await redis.quit();
+  }
+}
 
 const sqliteFile = join(dir, 'sessions.db');
+const dumpSqlite: Dump = async () => {
+  const files = await Promise.all(['', '-wal'].map((suffix) => readFile(sqliteFile + suffix, 'latin1').catch(() => '')));
+  return files.join('');
+};
 
-const stores: [string, () => SessionStore, string | false][] = [
-  ['MemoryStore', () => new MemoryStore(), false],
-  ['SqliteStore', () => new SqliteStore({ database: sqliteFile }), false],
-  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: redisPrefix }), redisSkip],
+const stores: [string, () => SessionStore, string | false, Dump | undefined][] = [
+  ['MemoryStore', () => new MemoryStore(), false, undefined],
+  ['SqliteStore', () => new SqliteStore({ database: sqliteFile }), false, dumpSqlite],
+  ['RedisStore', () => new RedisStore({ url: REDIS_URL, prefix: redisPrefix }), redisSkip, dumpRedis],
 ];
 
 /** The `sid=value` of the one session Set-Cookie of a response. */
@@ -38,7 +56,7 @@ function sessionCookie(res: Response): string {
   return cookies[0]!.split(';')[0]!;
 }
 
-for (const [name, makeStore, skip] of stores) {
+for (const [name, makeStore, skip, dump] of stores) {
   describe(`sessions over HTTP/1.1 with ${name}`, { skip }, () => {
     let server: TestServer;
     let store: SessionStore;
@@ -172,6 +190,17 @@ for (const [name, makeStore, skip] of stores) {
       assert.equal((await me(mine)).status, 401);
       assert.equal((await me(other)).status, 401);
     });
+
+    // A MemoryStore has nothing to read but this process's memory.
+    if (dump !== undefined) {
+      test('the backend never holds the id a session cookie carries', async () => {
+        const cookies = [sessionCookie(await post('/login?name=gil')), sessionCookie(await post('/login?name=gil'))];
+        await post('/visit', cookies[0]);
+        const held = await dump();
+        assert.ok(held.includes('gil'), 'the dump holds the sessions (a sanity check of the dump itself)');
+        for (const cookie of cookies) assert.ok(!held.includes(cookie.slice('sid='.length)), `${cookie} found in the backend`);
+      });
+    }
 
     test('a forged id is no session', async () => {
       assert.equal((await me(`sid=${randomBytes(24).toString('base64url')}`)).status, 401);
