@@ -359,6 +359,43 @@ test('a record stored under the raw id (as before ids were hashed) is no session
 
 const CLEARED = /^sid=; Max-Age=0; Path=\/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/;
 
+test('an unknown session cookie is cleared in the reply', async () => {
+  const res = await inject(buildApp(countingStore().store), { url: '/peek', headers: { cookie: `sid=${newSessionId()}` } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['set-cookie']?.length, 1);
+  assert.match(res.headers['set-cookie']![0]!, CLEARED);
+});
+
+test('an expired session cookie is cleared in the reply', async () => {
+  const app = buildApp(countingStore().store, { idleTimeout: 50, absoluteTimeout: 10_000 });
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  await sleep(120);
+  const res = await inject(app, { url: '/public', headers: { cookie } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers['set-cookie']![0]!, CLEARED);
+});
+
+test('a live session cookie is not cleared, and a request without a cookie gets none', async () => {
+  const app = buildApp(countingStore().store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  assert.equal((await inject(app, { url: '/peek', headers: { cookie } })).headers['set-cookie'], undefined);
+  assert.equal((await inject(app, { url: '/peek' })).headers['set-cookie'], undefined);
+});
+
+test('a session cookie is not cleared when the store fails to answer', async () => {
+  const { store, fail } = countingStore();
+  const app = buildApp(store);
+  fail(true);
+  const res = await inject(app, { url: '/public', headers: { cookie: `sid=${newSessionId()}` } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers['set-cookie'], undefined);
+});
+
+test('an unknown session cookie replaced by a new session gets the new cookie only', async () => {
+  const res = await inject(buildApp(countingStore().store), { method: 'POST', url: '/set', headers: { cookie: `sid=${newSessionId()}` } });
+  assert.match(cookieOf(res), /^sid=[A-Za-z0-9_-]{32}$/);
+});
+
 /** Logs `owner` in from a fresh "browser"; resolves to that browser's cookie. */
 async function loginAs(app: App, owner: string): Promise<string> {
   return cookieOf(await inject(app, { method: 'POST', url: `/login-as?owner=${owner}` }));

@@ -5,7 +5,8 @@
  * - no session cookie (or a malformed one): nothing at all, and no Set-Cookie unless the handler puts data in;
  * - a well-formed session cookie: one `get` before the handler runs, and a write after it only when the data changed
  *   (compared as JSON with what was read) or, with `rolling`, when more than a tenth of the idle timeout has passed
- *   since the last refresh.
+ *   since the last refresh. A cookie whose session is unknown or has ended is cleared in the reply, so a browser
+ *   does not cost a store read on every request until it drops the cookie by itself.
  *
  * Stores never see the id: they key records by its SHA-256 (`sessionKey`), so a copy of the database or a Redis
  * dump cannot be replayed as cookies. (Records written before ids were hashed were keyed by the raw id: no cookie
@@ -182,6 +183,8 @@ class RequestSession implements Session {
   #touchedAt = 0;
   #loaded = false;
   #destroyed = false;
+  /** The cookie named a session the store does not have (unknown, expired, ended): the reply clears it. */
+  #stale = false;
   /** Set when the store failed to answer the read: every use of the session then answers 503. */
   #failure: HttpError | undefined;
 
@@ -220,10 +223,14 @@ class RequestSession implements Session {
       this.#failure = this.#config.unavailable(err);
       return;
     }
-    if (record === undefined || record.data === null || typeof record.data !== 'object') return;
+    if (record === undefined || record.data === null || typeof record.data !== 'object') {
+      this.#stale = true;
+      return;
+    }
     const now = Date.now();
     if (now - record.createdAt >= absoluteTimeout || now - record.touchedAt >= idleTimeout) {
       // Past its time on our clock even if the store still had it: gone for good.
+      this.#stale = true;
       store.destroy(key).catch(() => {});
       return;
     }
@@ -291,7 +298,11 @@ class RequestSession implements Session {
     if (this.#key === undefined) {
       const json = JSON.stringify(this.#data);
       if (json === '{}' && this.#nextId === undefined) {
-        if (this.#destroyed && this.#hadCookie) config.clearCookie(ctx);
+        // A stale cookie is cleared too. The one case where that is wrong: a request sent with an id that another
+        // request of the same browser replaced meanwhile (a login racing a fetch); its clearing can arrive after
+        // the new cookie and log that browser out. express-session and others never clear, and pay a store read
+        // on every request of such a browser instead; a second login is the cheaper price.
+        if ((this.#destroyed || this.#stale) && this.#hadCookie) config.clearCookie(ctx);
         return;
       }
       // A fresh id, never the client's: the client cannot choose the id of a session (no fixation).

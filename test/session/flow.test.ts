@@ -191,6 +191,12 @@ for (const [name, makeStore, skip, dump] of stores) {
       assert.equal((await me(other)).status, 401);
     });
 
+    test('an unknown session cookie is cleared in the reply', async () => {
+      const res = await me(`sid=${randomBytes(24).toString('base64url')}`);
+      assert.equal(res.status, 401);
+      assert.match(res.headers.getSetCookie()[0] ?? '', /^sid=; Max-Age=0;/);
+    });
+
     // A MemoryStore has nothing to read but this process's memory.
     if (dump !== undefined) {
       test('the backend never holds the id a session cookie carries', async () => {
