@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './password.js';
+import { scryptSync } from 'node:crypto';
+import { isHttpError } from '../../src/index.js';
+import { hashPassword, needsRehash, SCRYPT_LIMITS, verifyAgainstDummy, verifyPassword } from './password.js';
 
 const FORMAT = /^scrypt\$N=32768,r=8,p=1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/;
 
@@ -74,4 +76,16 @@ test('needsRehash is false for a current hash and true for other parameters or g
   assert.equal(needsRehash(stored), false);
   assert.equal(needsRehash(stored.replace('N=32768', 'N=16384')), true);
   assert.equal(needsRehash('garbage'), true);
+});
+
+test('scrypt work past the bound is refused with 503 BUSY and Retry-After, and what was admitted completes', async () => {
+  // Cheap parameters (N=2^10) keep the admitted derivations fast; the bound counts derivations, not their cost.
+  const salt = Buffer.from('0123456789abcdef');
+  const stored = `scrypt$N=1024,r=8,p=1$${salt.toString('base64')}$${scryptSync('password1', salt, 32, { N: 1024, r: 8, p: 1 }).toString('base64')}`;
+  const flood = SCRYPT_LIMITS.concurrency + SCRYPT_LIMITS.queue + 5;
+  const outcomes = await Promise.all(Array.from({ length: flood }, () => verifyPassword('password1', stored).catch((err: unknown) => err)));
+  const refused = outcomes.filter((outcome) => isHttpError(outcome) && outcome.status === 503 && outcome.code === 'BUSY');
+  assert.equal(refused.length, 5);
+  assert.deepEqual((refused[0] as { headers: unknown }).headers, { 'retry-after': '1' });
+  assert.equal(outcomes.filter((outcome) => outcome === true).length, flood - 5);
 });

@@ -1,4 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { concurrencyLimit, isHttpError } from '../../src/index.js';
 
 /**
  * Password hashing with scrypt (RFC 7914) through Node's async API, which runs on libuv's thread pool and never
@@ -15,6 +17,10 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  *
  * Passwords are normalised to NFKC before hashing (NIST SP 800-63B §5.1.1.2), so the same password typed on
  * systems that compose characters differently still matches.
+ *
+ * At most SCRYPT_CONCURRENCY derivations run at once, SCRYPT_QUEUE more wait, and the next caller gets a 503 BUSY
+ * with Retry-After at once: a flood of logins can then neither take every thread of libuv's pool (which static
+ * files need for stat and read) nor every core, nor 32 MiB of memory per request in flight.
  */
 
 const N = 2 ** 15;
@@ -23,6 +29,17 @@ const P = 1;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const PREFIX = 'scrypt';
+
+// libuv's pool has UV_THREADPOOL_SIZE threads (4 unless set): leave at least two to the file system, and one core
+// to the event loop. One at a time on the project's 2-core machines, where each takes ~110 ms of a core.
+const POOL_THREADS = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+const SCRYPT_CONCURRENCY = Math.max(1, Math.min(POOL_THREADS - 2, availableParallelism() - 1));
+// About two seconds of waiting at most (16 × 110 ms per slot), well inside a browser's patience and the 30 s
+// request timeout; a flood past it is refused at once instead of queueing without end.
+const SCRYPT_QUEUE = 16 * SCRYPT_CONCURRENCY;
+const scryptSlot = concurrencyLimit({ concurrency: SCRYPT_CONCURRENCY, queue: SCRYPT_QUEUE, retryAfter: 1 });
+/** How many scrypt derivations run at once and how many may wait (for tests and the start-up log). */
+export const SCRYPT_LIMITS: { readonly concurrency: number; readonly queue: number } = { concurrency: SCRYPT_CONCURRENCY, queue: SCRYPT_QUEUE };
 
 // What verifyPassword accepts in a stored string. The bounds keep a corrupted or hostile row from asking for
 // gigabytes of memory or minutes of CPU.
@@ -50,7 +67,8 @@ export async function hashPassword(password: string): Promise<string> {
 
 /**
  * True when `password` matches `stored`. Compares in constant time (crypto.timingSafeEqual); a malformed, truncated
- * or out-of-bounds stored string is false, never an exception.
+ * or out-of-bounds stored string is false, never an exception. Like every function here that runs scrypt, it
+ * rejects with a 503 BUSY HttpError when too many derivations are already waiting.
  *
  * @example
  * await verifyPassword('correct horse battery', stored) // true
@@ -59,7 +77,11 @@ export async function hashPassword(password: string): Promise<string> {
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parseStored(stored);
   if (parsed === undefined) return false;
-  const key = await derive(password, parsed.salt, parsed.key.length, parsed.params).catch(() => undefined);
+  // scrypt refusing the stored parameters is a false; too many derivations in flight is the 503, not a false.
+  const key = await derive(password, parsed.salt, parsed.key.length, parsed.params).catch((err: unknown) => {
+    if (isHttpError(err)) throw err;
+    return undefined;
+  });
   return key !== undefined && timingSafeEqual(key, parsed.key);
 }
 
@@ -108,7 +130,10 @@ function parseStored(stored: string): { params: Params; salt: Buffer; key: Buffe
 function derive(password: string, salt: Buffer, length: number, params: Params): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; maxmem leaves room for the p lanes, whose default (32 MiB) N=2^15 would exceed.
   const options: ScryptOptions = { ...params, maxmem: 128 * params.N * params.r * 2 + 1024 * 1024 };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, length, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return scryptSlot(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scrypt(password.normalize('NFKC'), salt, length, options, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
