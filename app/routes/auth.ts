@@ -17,8 +17,9 @@ export function authRoutes(app: App, users: UserRepository, pages: PageRenderer)
     try {
       const fields = await readFields(ctx);
       const user = await authenticate(users, fields.name, fields.password);
-      // A fresh id for the logged-in session: whatever id the visitor had before is dead (no session fixation).
-      await ctx.session.regenerate();
+      // A fresh id for the logged-in session, owned by the member (so a password change or account deletion can
+      // end it): whatever id the visitor had before is dead (no session fixation).
+      await ctx.session.regenerate({ owner: user.id });
       ctx.session.data.userId = user.id;
       ctx.session.data.name = user.name;
       return form ? ctx.redirect('/', 303) : ctx.json({ id: user.id, name: user.name });

@@ -12,7 +12,8 @@ const DEFAULT_PAGE = 20;
 
 /**
  * The users REST API: list, show, register, rename (PUT), rename or change password (PATCH), delete. The book's
- * singular paths (`/user`, `/user/:id`) answer exactly like the plural ones.
+ * singular paths (`/user`, `/user/:id`) answer exactly like the plural ones. A password change ends the member's
+ * other sessions and gives this one a new id; deleting the account ends all of them.
  */
 export function userRoutes(app: App, users: UserRepository, pages: PageRenderer): void {
   const list = async (ctx: Context): Promise<Reply> => {
@@ -75,7 +76,14 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer)
     if (changes.name === undefined && changes.passwordHash === undefined) {
       throw new HttpError(400, 'NOTHING_TO_CHANGE', 'send name and/or password (with currentPassword)');
     }
-    return applyChanges(ctx, id, changes);
+    const reply = await applyChanges(ctx, id, changes);
+    if (changes.passwordHash !== undefined) {
+      // Whoever else holds a session of this member (another browser, a stolen cookie) is logged out, and this
+      // session moves to a new id: an id seen before the change is worth nothing after it.
+      await ctx.session.regenerate();
+      await ctx.session.revokeOthers();
+    }
+    return reply;
   };
 
   const applyChanges = async (ctx: Context, id: string, changes: { name?: string; passwordHash?: string }): Promise<Reply> => {
@@ -90,7 +98,8 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer)
     const id = ctx.params.id!;
     requireSelf(ctx, id);
     if (!(await users.delete(id))) throw notFound();
-    await ctx.session.destroy();
+    // Every session of the member ends, this one and any other browser's: a deleted member is greeted nowhere.
+    await ctx.session.revokeAll();
     return ctx.empty(204);
   };
 
