@@ -16,6 +16,7 @@ import {
   type TlsOptions,
 } from '../src/index.js';
 import { loadConfig, USAGE, type Config } from './config.js';
+import { attemptCounterBeside } from './auth/throttle.js';
 import { buildApp } from './server.js';
 import { openUserRepository } from './users/open.js';
 
@@ -65,13 +66,14 @@ async function start(config: Config, log: Logger, lifecycle: Lifecycle): Promise
   } catch (err) {
     throw new Error(`cannot open storage: ${(err as Error).message}`, { cause: err });
   }
-  lifecycle.onStop(() => Promise.all([users.close(), sessionStore.close?.()]).then(() => undefined));
+  const attempts = attemptCounterBeside(sessionStore);
+  lifecycle.onStop(() => Promise.all([attempts.close?.(), users.close(), sessionStore.close?.()]).then(() => undefined));
   log.info(
     { members: config.databaseUrl ? 'postgresql' : 'sqlite', sessions: config.redisUrl ? 'redis' : 'sqlite', dataDir: config.dataDir },
     'storage ready',
   );
 
-  const app = buildApp({ log, users, sessionStore, publicDir: PUBLIC_DIR, lifecycle, trustProxy: config.trustProxy });
+  const app = buildApp({ log, users, sessionStore, attempts, publicDir: PUBLIC_DIR, lifecycle, trustProxy: config.trustProxy });
   const tls = await tlsOptions(config, log);
   const server = await listen(app, {
     port: config.ports,

@@ -1,4 +1,18 @@
-import { createApp, createLifecycle, health, sameOrigin, securityHeaders, sessions, type App, type Lifecycle, type Logger, type SessionStore, type TrustProxy } from '../src/index.js';
+import {
+  createApp,
+  createLifecycle,
+  health,
+  sameOrigin,
+  securityHeaders,
+  sessions,
+  type App,
+  type AttemptCounter,
+  type Lifecycle,
+  type Logger,
+  type SessionStore,
+  type TrustProxy,
+} from '../src/index.js';
+import { accountThrottle, type AccountLimits } from './auth/throttle.js';
 import { authRoutes } from './routes/auth.js';
 import { withErrorPages } from './routes/error-pages.js';
 import { languageRoutes } from './routes/language.js';
@@ -11,6 +25,10 @@ export interface AppDeps {
   readonly log: Logger;
   readonly users: UserRepository;
   readonly sessionStore: SessionStore;
+  /** Where failed logins and registrations are counted: the session store's backend (`attemptCounterBeside`). */
+  readonly attempts: AttemptCounter;
+  /** Login and registration limits; DEFAULT_ACCOUNT_LIMITS for what is left out. */
+  readonly limits?: Partial<AccountLimits>;
   /** The front end's files (app/public). */
   readonly publicDir: string;
   /** The process's lifecycle, for `/readyz`; a tests' app gets one that is ready at once. */
@@ -31,7 +49,7 @@ export interface AppDeps {
  * default Content-Security-Policy (`default-src 'self'`, no framing) holds them. No referrer leaves the site: it
  * links nowhere else, and another site has no business knowing member URLs.
  */
-export function buildApp({ log, users, sessionStore, publicDir, lifecycle = readyLifecycle(log), trustProxy = false }: AppDeps): App {
+export function buildApp({ log, users, sessionStore, attempts, limits, publicDir, lifecycle = readyLifecycle(log), trustProxy = false }: AppDeps): App {
   const app = createApp({ log, trustProxy });
   const security = securityHeaders({ referrerPolicy: 'same-origin', cacheControl: 'no-store' });
   app.use(health(lifecycle));
@@ -39,8 +57,9 @@ export function buildApp({ log, users, sessionStore, publicDir, lifecycle = read
   app.use(sameOrigin());
   app.use(sessions({ store: sessionStore }));
   const pages = pageRoutes(app, users);
-  userRoutes(app, users, pages);
-  authRoutes(app, users, pages);
+  const throttle = accountThrottle(attempts, limits);
+  userRoutes(app, users, pages, throttle);
+  authRoutes(app, users, pages, throttle);
   languageRoutes(app);
   return app;
 }

@@ -1,6 +1,7 @@
-import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
+import { HttpError, tooManyAttempts, type App, type Context, type Reply } from '../../src/index.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
-import type { UserRepository } from '../users/repo.js';
+import { accountKey, clientAddress, clientKey, type AccountThrottle } from '../auth/throttle.js';
+import type { UserRecord, UserRepository } from '../users/repo.js';
 import { nameToLookUp, PASSWORD_MAX } from '../users/validate.js';
 import { ACCOUNT_BODY, readFields, isFormPost } from './input.js';
 import { requireMember } from './member.js';
@@ -9,14 +10,16 @@ import type { PageRenderer } from './pages.js';
 // A valid password is at most PASSWORD_MAX code points, so at most twice as many UTF-16 units: longer input is
 // refused before scrypt sees it, without turning away a valid password made of characters outside the BMP.
 const MAX_PASSWORD_UNITS = 2 * PASSWORD_MAX;
+/** How much of a submitted name a log line keeps. */
+const LOGGED_NAME = 64;
 
 /** Login, logout and "who am I". */
-export function authRoutes(app: App, users: UserRepository, pages: PageRenderer): void {
+export function authRoutes(app: App, users: UserRepository, pages: PageRenderer, throttle: AccountThrottle): void {
   app.post('/login', ACCOUNT_BODY, async (ctx: Context): Promise<Reply> => {
     const form = isFormPost(ctx);
     try {
       const fields = await readFields(ctx);
-      const user = await authenticate(users, fields.name, fields.password);
+      const user = await throttledLogin(ctx, users, throttle, fields.name, fields.password);
       // A fresh id for the logged-in session, owned by the member (so a password change or account deletion can
       // end it): whatever id the visitor had before is dead (no session fixation).
       await ctx.session.regenerate({ owner: user.id });
@@ -41,10 +44,38 @@ export function authRoutes(app: App, users: UserRepository, pages: PageRenderer)
 }
 
 /**
+ * Login with both limits: the client address and the account name are each counted before the password is
+ * checked, so a client over either limit gets the 429 even with the right password, and the answer is the same
+ * whether the account exists or not (the name is counted either way, by its uniqueness key, so names that look
+ * alike share one count). The address is counted first, so a client already over its limit cannot make the name
+ * counters grow. A success gives the name its whole limit back and
+ * takes the address's count back; a failure is logged at warn with the name and the address, never the password.
+ */
+async function throttledLogin(ctx: Context, users: UserRepository, throttle: AccountThrottle, name: unknown, password: unknown): Promise<UserRecord> {
+  const address = clientKey(ctx);
+  const byAddress = await throttle.loginByAddress.hit(address);
+  if (byAddress.limited) throw tooManyAttempts(byAddress);
+  const account = accountKey(name);
+  const byName = await throttle.loginByName.hit(account);
+  if (byName.limited) throw tooManyAttempts(byName);
+  let user: UserRecord;
+  try {
+    user = await authenticate(users, name, password);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 401) {
+      ctx.log.warn({ name: typeof name === 'string' ? name.slice(0, LOGGED_NAME) : null, address: clientAddress(ctx) }, 'login failed');
+    }
+    throw err;
+  }
+  await Promise.all([throttle.loginByName.reset(account), throttle.loginByAddress.undo(address)]);
+  return user;
+}
+
+/**
  * The member with this name and password, or a 401 that reads and takes the same whether the name exists or not:
  * an unknown name still pays for one scrypt verification.
  */
-async function authenticate(users: UserRepository, name: unknown, password: unknown) {
+async function authenticate(users: UserRepository, name: unknown, password: unknown): Promise<UserRecord> {
   const failed = () => new HttpError(401, 'LOGIN_FAILED', 'wrong name or password');
   if (typeof name !== 'string' || typeof password !== 'string' || password.length > MAX_PASSWORD_UNITS) {
     await verifyAgainstDummy(typeof password === 'string' ? password.slice(0, MAX_PASSWORD_UNITS) : '');

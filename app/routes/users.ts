@@ -1,5 +1,6 @@
-import { HttpError, type App, type Context, type Reply } from '../../src/index.js';
+import { HttpError, tooManyAttempts, type App, type Context, type Reply } from '../../src/index.js';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { accountKey, clientAddress, clientKey, type AccountThrottle } from '../auth/throttle.js';
 import type { UserRepository } from '../users/repo.js';
 import { validateName, validatePassword, type Validated } from '../users/validate.js';
 import { ACCOUNT_BODY, readFields, isFormPost } from './input.js';
@@ -12,10 +13,11 @@ const DEFAULT_PAGE = 20;
 
 /**
  * The users REST API: list, show, register, rename (PUT), rename or change password (PATCH), delete. The book's
- * singular paths (`/user`, `/user/:id`) answer exactly like the plural ones. A password change ends the member's
- * other sessions and gives this one a new id; deleting the account ends all of them.
+ * singular paths (`/user`, `/user/:id`) answer exactly like the plural ones. Registration is limited per client
+ * address; a password change ends the member's other sessions and gives this one a new id; deleting the account
+ * ends all of them.
  */
-export function userRoutes(app: App, users: UserRepository, pages: PageRenderer): void {
+export function userRoutes(app: App, users: UserRepository, pages: PageRenderer, throttle: AccountThrottle): void {
   const list = async (ctx: Context): Promise<Reply> => {
     const limit = parseLimit(ctx.query.get('limit'));
     const cursor = ctx.query.get('cursor') ?? undefined;
@@ -40,6 +42,9 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer)
       const fields = await readFields(ctx);
       const name = valid(validateName(fields.name));
       const password = valid(validatePassword(fields.password));
+      // Counted once the input is valid, before scrypt: what a flood of registrations costs is the hashing.
+      const byAddress = await throttle.registrationByAddress.hit(clientKey(ctx));
+      if (byAddress.limited) throw tooManyAttempts(byAddress);
       const result = await users.create({ name, passwordHash: await hashPassword(password) });
       if (!result.ok) throw nameTaken();
       if (form) return ctx.redirect('/?registered=1', 303);
@@ -66,11 +71,7 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer)
     if (fields.name !== undefined) changes.name = valid(validateName(fields.name));
     if (fields.password !== undefined) {
       const password = valid(validatePassword(fields.password));
-      // Changing a password needs the current one: a stolen session alone must not take the account over.
-      const current = await findUser(users, id);
-      if (typeof fields.currentPassword !== 'string' || !(await verifyPassword(fields.currentPassword, current.passwordHash))) {
-        throw new HttpError(403, 'WRONG_PASSWORD', 'currentPassword is missing or wrong');
-      }
+      await checkCurrentPassword(ctx, await findUser(users, id), fields.currentPassword);
       changes.passwordHash = await hashPassword(password);
     }
     if (changes.name === undefined && changes.passwordHash === undefined) {
@@ -84,6 +85,22 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer)
       await ctx.session.revokeOthers();
     }
     return reply;
+  };
+
+  /**
+   * Changing a password needs the current one: a stolen session alone must not take the account over. Wrong
+   * guesses count against the member's name like failed logins (one budget for both), so a stolen session is no
+   * way around the login limit.
+   */
+  const checkCurrentPassword = async (ctx: Context, member: { name: string; passwordHash: string }, given: unknown): Promise<void> => {
+    const account = accountKey(member.name);
+    const verdict = await throttle.loginByName.hit(account);
+    if (verdict.limited) throw tooManyAttempts(verdict);
+    if (typeof given !== 'string' || !(await verifyPassword(given, member.passwordHash))) {
+      ctx.log.warn({ name: member.name, address: clientAddress(ctx) }, 'password change with a wrong current password');
+      throw new HttpError(403, 'WRONG_PASSWORD', 'currentPassword is missing or wrong');
+    }
+    await throttle.loginByName.reset(account);
   };
 
   const applyChanges = async (ctx: Context, id: string, changes: { name?: string; passwordHash?: string }): Promise<Reply> => {

@@ -86,6 +86,11 @@ export class RedisStore implements SessionStore {
     return this.#client;
   }
 
+  /** The prefix of every key of this store, e.g. to keep an app's other keys beside its sessions. */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
   get(id: string): Promise<StoredSession | undefined> {
     if (this.#starting !== undefined) return this.#starting.then(() => this.get(id));
     return this.#client.get(this.#prefix + id).then(parse);

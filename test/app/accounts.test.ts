@@ -1,4 +1,5 @@
-// The member directory's account security: a password change or an account deletion ends sessions. In-process
+// The member directory's account security: a password change or an account deletion ends sessions, failed
+// logins and registrations are limited (429 with Retry-After) without telling which names exist. In-process
 // (inject) unless a socket matters.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -6,13 +7,15 @@ import { hashPassword } from '../../app/auth/password.js';
 import { testApp, type Client, type TestApp } from './harness.js';
 import { serve } from '../server.js';
 
+type ErrorJson = { error: { code: string; message: string } };
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded' };
 const PASSWORD = 'password-123';
 
 const login = (c: Client, name: string, password = PASSWORD, remoteAddress?: string) =>
   c.request({ method: 'POST', url: '/login', body: { name, password }, ...(remoteAddress === undefined ? {} : { remoteAddress }) });
 
 // One real hash of PASSWORD for every member made directly in the repository: registering through the API would
-// cost each of them one more scrypt (~110 ms of a core).
+// cost each of them one more scrypt (~110 ms of a core), and the limits are tested on their own below.
 const PASSWORD_HASH = hashPassword(PASSWORD);
 
 /** A member made in the repository (not through the API); resolves to its id. */
@@ -130,10 +133,151 @@ describe('a password change or an account deletion ends sessions', () => {
   });
 });
 
+describe('login and registration limits', () => {
+  const limits = { loginFailuresPerName: 2, loginFailuresPerAddress: 4, registrationsPerAddress: 2 };
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ limits });
+  });
+  after(() => t.close());
+
+  /** Addresses of their own, so the tests' failures do not add up on one address. */
+  let nextAddress = 1;
+  const freshAddress = () => `198.51.100.${nextAddress++}`;
+
+  async function fail(name: string, times: number, address: string): Promise<number[]> {
+    const statuses = [];
+    for (let i = 0; i < times; i++) statuses.push((await login(t.client(), name, 'wrong-password', address)).status);
+    return statuses;
+  }
+
+  test('after the failures allowed for a name, the next login gets 429 with Retry-After, even with the right password', async () => {
+    await member(t, 'limited');
+    const address = freshAddress();
+    assert.deepEqual(await fail('limited', 2, address), [401, 401]);
+    const res = await login(t.client(), 'limited', PASSWORD, address);
+    assert.equal(res.status, 429);
+    assert.equal(res.json<ErrorJson>().error.code, 'TOO_MANY_ATTEMPTS');
+    const retryAfter = Number(res.headers['retry-after']);
+    assert.ok(retryAfter > 0 && retryAfter <= 15 * 60, String(res.headers['retry-after']));
+    assert.equal(res.headers['set-cookie'], undefined);
+  });
+
+  test('the name limit holds across addresses (one account guessed from many)', async () => {
+    await fail('spread-name', 2, freshAddress());
+    assert.equal((await login(t.client(), 'spread-name', 'wrong-password', freshAddress())).status, 429);
+  });
+
+  test('the 429 of an unknown name is the 429 of an existing one: nothing tells which names exist', async () => {
+    await member(t, 'exists');
+    await fail('exists', 2, freshAddress());
+    await fail('does-not-exist', 2, freshAddress());
+    const address = freshAddress();
+    const known = await login(t.client(), 'exists', 'wrong-password', address);
+    const unknown = await login(t.client(), 'does-not-exist', 'wrong-password', address);
+    assert.equal(known.status, 429);
+    assert.equal(unknown.status, known.status);
+    assert.equal(unknown.body, known.body);
+    assert.ok(Math.abs(Number(unknown.headers['retry-after']) - Number(known.headers['retry-after'])) <= 1);
+  });
+
+  test('a successful login gives the name its whole limit back', async () => {
+    await member(t, 'forgiven');
+    await fail('forgiven', 1, freshAddress());
+    assert.equal((await login(t.client(), 'forgiven', PASSWORD, freshAddress())).status, 200);
+    assert.deepEqual(await fail('forgiven', 2, freshAddress()), [401, 401]);
+  });
+
+  test('names that differ only in case share one limit', async () => {
+    const address = freshAddress();
+    await fail('CaseName', 2, address);
+    assert.equal((await login(t.client(), 'casename', 'wrong-password', address)).status, 429);
+  });
+
+  test('failures from one address across many names reach the address limit, for any name', async () => {
+    const address = freshAddress();
+    for (let i = 0; i < 4; i++) assert.equal((await login(t.client(), `spray-${i}`, 'wrong-password', address)).status, 401);
+    assert.equal((await login(t.client(), 'spray-fresh', 'wrong-password', address)).status, 429);
+    assert.equal((await login(t.client(), 'spray-fresh', 'wrong-password', freshAddress())).status, 401);
+  });
+
+  test('successful logins do not use up the address limit', async () => {
+    await member(t, 'frequent');
+    const address = freshAddress();
+    for (let i = 0; i < 5; i++) assert.equal((await login(t.client(), 'frequent', PASSWORD, address)).status, 200);
+  });
+
+  test('an IPv6 client is counted by its /64: new addresses in it are no way around the limit', async () => {
+    for (let i = 0; i < 4; i++) await login(t.client(), `v6-spray-${i}`, 'wrong-password', `2001:db8:5:6::${i + 1}`);
+    assert.equal((await login(t.client(), 'v6-fresh', 'wrong-password', '2001:db8:5:6:ffff::1')).status, 429);
+  });
+
+  test('a failed login is logged at warn with the name and the client address, never the password', async () => {
+    const address = freshAddress();
+    await login(t.client(), 'logged-name', 'the-secret-guess', address);
+    const line = t.logs().find((l) => l.msg === 'login failed' && l.name === 'logged-name');
+    assert.ok(line, 'a warn line for the failed login');
+    assert.equal(line.level, 40);
+    assert.equal(line.address, address);
+    assert.ok(!JSON.stringify(t.logs()).includes('the-secret-guess'));
+  });
+
+  test('a plain login form over the limit shows the home page with 429 and Retry-After', async () => {
+    const address = freshAddress();
+    await fail('form-limited', 2, address);
+    const res = await t.client().request({
+      method: 'POST',
+      url: '/login',
+      headers: FORM_HEADERS,
+      body: 'name=form-limited&password=wrong-password',
+      remoteAddress: address,
+    });
+    assert.equal(res.status, 429);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.ok(Number(res.headers['retry-after']) > 0);
+  });
+
+  test('wrong current passwords on a password change count against the name like failed logins', async () => {
+    const c = t.client();
+    const id = await member(t, 'patch-guess');
+    await login(c, 'patch-guess', PASSWORD, freshAddress());
+    for (let i = 0; i < 2; i++) {
+      const res = await c.request({ method: 'PATCH', url: `/users/${id}`, body: { password: 'new-password-1', currentPassword: `guess-${i}` } });
+      assert.equal(res.status, 403);
+    }
+    const limited = await c.request({ method: 'PATCH', url: `/users/${id}`, body: { password: 'new-password-1', currentPassword: PASSWORD } });
+    assert.equal(limited.status, 429);
+    assert.equal((await login(t.client(), 'patch-guess', PASSWORD, freshAddress())).status, 429);
+  });
+
+  test('registration is limited per address: 429 with Retry-After past the limit, and nothing is created', async () => {
+    const address = freshAddress();
+    for (let i = 0; i < 2; i++) {
+      const res = await t.client().request({ method: 'POST', url: '/users', body: { name: `reg-${i}`, password: PASSWORD }, remoteAddress: address });
+      assert.equal(res.status, 201);
+    }
+    const res = await t.client().request({ method: 'POST', url: '/users', body: { name: 'reg-over', password: PASSWORD }, remoteAddress: address });
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers['retry-after']) > 0);
+    assert.equal(await t.users.findByName('reg-over'), undefined);
+    assert.equal((await t.client().request({ method: 'POST', url: '/users', body: { name: 'reg-other', password: PASSWORD }, remoteAddress: freshAddress() })).status, 201);
+  });
+
+  test('invalid registrations do not count against the address', async () => {
+    const address = freshAddress();
+    for (let i = 0; i < 4; i++) {
+      const res = await t.client().request({ method: 'POST', url: '/users', body: { name: '', password: PASSWORD }, remoteAddress: address });
+      assert.equal(res.status, 400);
+    }
+    const res = await t.client().request({ method: 'POST', url: '/users', body: { name: 'reg-valid', password: PASSWORD }, remoteAddress: address });
+    assert.equal(res.status, 201);
+  });
+});
+
 describe('over HTTP/1.1', () => {
   let t: TestApp;
   before(async () => {
-    t = await testApp();
+    t = await testApp({ limits: { loginFailuresPerName: 2 } });
   });
   after(() => t.close());
 
@@ -159,6 +303,21 @@ describe('over HTTP/1.1', () => {
       ]);
       assert.equal(meOther.status, 401);
       assert.equal(meRotated.status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a limited login is a 429 with Retry-After on the wire', async () => {
+    const server = await serve(t.app);
+    try {
+      const attempt = () =>
+        fetch(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'wire', password: 'wrong-password' }) });
+      assert.deepEqual([(await attempt()).status, (await attempt()).status], [401, 401]);
+      const limited = await attempt();
+      assert.equal(limited.status, 429);
+      assert.match(limited.headers.get('retry-after') ?? '', /^\d+$/);
+      assert.equal(((await limited.json()) as ErrorJson).error.code, 'TOO_MANY_ATTEMPTS');
     } finally {
       await server.close();
     }

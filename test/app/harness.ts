@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject, MemoryStore, type App, type InjectRequest, type InjectResponse } from '../../src/index.js';
+import { inject, MemoryAttemptCounter, MemoryStore, type App, type InjectRequest, type InjectResponse, type SessionStore } from '../../src/index.js';
+import type { AccountLimits } from '../../app/auth/throttle.js';
 import { buildApp } from '../../app/server.js';
 import { openUserRepository } from '../../app/users/open.js';
 import type { UserRepository } from '../../app/users/repo.js';
@@ -13,6 +14,9 @@ export const PUBLIC_DIR = fileURLToPath(new URL('../../app/public/', import.meta
 export interface TestApp {
   readonly app: App;
   readonly users: UserRepository;
+  readonly sessionStore: SessionStore;
+  /** What the app logged, as JSON lines. */
+  logs(): Record<string, unknown>[];
   /** A client with its own cookie jar, like one browser. */
   client(): Client;
   close(): Promise<void>;
@@ -25,19 +29,27 @@ export interface Client {
   readonly cookies: Map<string, string>;
 }
 
-/** The real member directory on a fresh SQLite file and a memory session store, for in-process API tests. */
-export async function testApp(): Promise<TestApp> {
+/**
+ * The real member directory on a fresh SQLite file, a memory session store and memory attempt counts, for
+ * in-process API tests; `limits` overrides the login and registration limits.
+ */
+export async function testApp({ limits }: { limits?: Partial<AccountLimits> } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'maru-app-'));
   const users = await openUserRepository({ dataDir });
   const sessionStore = new MemoryStore();
-  const app = buildApp({ log: memoryLogger().log, users, sessionStore, publicDir: PUBLIC_DIR });
+  const attempts = new MemoryAttemptCounter();
+  const { log, lines } = memoryLogger();
+  const app = buildApp({ log, users, sessionStore, attempts, publicDir: PUBLIC_DIR, ...(limits === undefined ? {} : { limits }) });
   return {
     app,
     users,
+    sessionStore,
+    logs: lines,
     client: () => client(app),
     async close() {
       await users.close();
       await sessionStore.close?.();
+      await attempts.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
