@@ -1,5 +1,5 @@
 import { HttpError, tooManyAttempts, type App, type Context, type Reply } from '../../src/index.js';
-import { verifyAgainstDummy, verifyPassword } from '../auth/password.js';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../auth/password.js';
 import { accountKey, clientAddress, clientKey, type AccountThrottle } from '../auth/throttle.js';
 import type { UserRecord, UserRepository } from '../users/repo.js';
 import { nameToLookUp, PASSWORD_MAX } from '../users/validate.js';
@@ -68,6 +68,7 @@ async function throttledLogin(ctx: Context, users: UserRepository, throttle: Acc
     throw err;
   }
   await Promise.all([throttle.loginByName.reset(account), throttle.loginByAddress.undo(address)]);
+  await upgradeHash(ctx, users, user, password as string);
   return user;
 }
 
@@ -89,4 +90,17 @@ async function authenticate(users: UserRepository, name: unknown, password: unkn
   }
   if (!(await verifyPassword(password, user.passwordHash))) throw failed();
   return user;
+}
+
+/**
+ * A hash made with older scrypt parameters is replaced by one with today's, now that the password is at hand
+ * (the only moment it is). A failure to store it is logged and the login goes on: the old hash still works.
+ */
+async function upgradeHash(ctx: Context, users: UserRepository, user: UserRecord, password: string): Promise<void> {
+  if (!needsRehash(user.passwordHash)) return;
+  try {
+    await users.update(user.id, { passwordHash: await hashPassword(password) });
+  } catch (err) {
+    ctx.log.warn({ err, userId: user.id }, 'could not upgrade a password hash');
+  }
 }

@@ -1,7 +1,8 @@
 // The member directory's account security: a password change or an account deletion ends sessions, failed
-// logins and registrations are limited (429 with Retry-After) without telling which names exist. In-process
-// (inject) unless a socket matters.
+// logins and registrations are limited (429 with Retry-After) without telling which names exist, scrypt work is
+// bounded, and old password hashes are upgraded at login. In-process (inject) unless a socket matters.
 import assert from 'node:assert/strict';
+import { scryptSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../../app/auth/password.js';
 import { testApp, type Client, type TestApp } from './harness.js';
@@ -271,6 +272,47 @@ describe('login and registration limits', () => {
     }
     const res = await t.client().request({ method: 'POST', url: '/users', body: { name: 'reg-valid', password: PASSWORD }, remoteAddress: address });
     assert.equal(res.status, 201);
+  });
+});
+
+describe('scrypt work and password hashes', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ limits: { loginFailuresPerName: 10_000, loginFailuresPerAddress: 10_000 } });
+  });
+  after(() => t.close());
+
+  test('a hash made with older scrypt parameters is replaced by one with today’s at the next login', async () => {
+    const salt = Buffer.from('fedcba9876543210');
+    const old = `scrypt$N=16384,r=8,p=1$${salt.toString('base64')}$${scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')}`;
+    const created = await t.users.create({ name: 'old-hash', passwordHash: old });
+    assert.ok(created.ok);
+    assert.equal((await login(t.client(), 'old-hash')).status, 200);
+    const upgraded = (await t.users.findByName('old-hash'))!.passwordHash;
+    assert.match(upgraded, /^scrypt\$N=32768,r=8,p=1\$/);
+    assert.equal((await login(t.client(), 'old-hash')).status, 200);
+  });
+
+  test('a failed login leaves an old hash as it is', async () => {
+    const salt = Buffer.from('0011223344556677');
+    const old = `scrypt$N=16384,r=8,p=1$${salt.toString('base64')}$${scryptSync(PASSWORD, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')}`;
+    await t.users.create({ name: 'old-hash-kept', passwordHash: old });
+    assert.equal((await login(t.client(), 'old-hash-kept', 'wrong-password')).status, 401);
+    assert.equal((await t.users.findByName('old-hash-kept'))!.passwordHash, old);
+  });
+
+  test('a flood of logins past the scrypt bound is answered 503 BUSY with Retry-After, never queued without end', async () => {
+    await member(t, 'flooded');
+    const { SCRYPT_LIMITS } = await import('../../app/auth/password.js');
+    const flood = SCRYPT_LIMITS.concurrency + SCRYPT_LIMITS.queue + 10;
+    const answers = await Promise.all(Array.from({ length: flood }, () => login(t.client(), 'flooded', 'wrong-password')));
+    const busy = answers.filter((res) => res.status === 503);
+    assert.ok(busy.length >= 1 && busy.length <= 10, `${busy.length} of ${flood} refused`);
+    for (const res of busy) {
+      assert.equal(res.json<ErrorJson>().error.code, 'BUSY');
+      assert.equal(res.headers['retry-after'], '1');
+    }
+    assert.ok(answers.every((res) => res.status === 401 || res.status === 503), answers.map((res) => res.status).join(' '));
   });
 });
 
