@@ -48,8 +48,9 @@ export function authRoutes(app: App, users: UserRepository, pages: PageRenderer,
  * checked, so a client over either limit gets the 429 even with the right password, and the answer is the same
  * whether the account exists or not (the name is counted either way, by its uniqueness key, so names that look
  * alike share one count). The address is counted first, so a client already over its limit cannot make the name
- * counters grow. A success gives the name its whole limit back and
- * takes the address's count back; a failure is logged at warn with the name and the address, never the password.
+ * counters grow. A success gives the name its whole limit back and takes the address's count back; a failure is
+ * logged at warn with the name and the address, never the password. An attempt that was never judged (scrypt
+ * busy: 503) is taken back from both: it told the client nothing.
  */
 async function throttledLogin(ctx: Context, users: UserRepository, throttle: AccountThrottle, name: unknown, password: unknown): Promise<UserRecord> {
   const address = clientKey(ctx);
@@ -64,6 +65,9 @@ async function throttledLogin(ctx: Context, users: UserRepository, throttle: Acc
   } catch (err) {
     if (err instanceof HttpError && err.status === 401) {
       ctx.log.warn({ name: typeof name === 'string' ? name.slice(0, LOGGED_NAME) : null, address: clientAddress(ctx) }, 'login failed');
+    } else {
+      // Best effort: the client gets the error that stopped the login, not a counter's.
+      await Promise.all([throttle.loginByName.undo(account), throttle.loginByAddress.undo(address)]).catch(() => {});
     }
     throw err;
   }

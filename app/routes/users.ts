@@ -96,7 +96,12 @@ export function userRoutes(app: App, users: UserRepository, pages: PageRenderer,
     const account = accountKey(member.name);
     const verdict = await throttle.loginByName.hit(account);
     if (verdict.limited) throw tooManyAttempts(verdict);
-    if (typeof given !== 'string' || !(await verifyPassword(given, member.passwordHash))) {
+    const matches = typeof given === 'string' && (await verifyPassword(given, member.passwordHash).catch(async (err: unknown) => {
+      // Never judged (scrypt busy): the attempt is taken back, as for a login.
+      await throttle.loginByName.undo(account).catch(() => {});
+      throw err;
+    }));
+    if (!matches) {
       ctx.log.warn({ name: member.name, address: clientAddress(ctx) }, 'password change with a wrong current password');
       throw new HttpError(403, 'WRONG_PASSWORD', 'currentPassword is missing or wrong');
     }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { scryptSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { hashPassword } from '../../app/auth/password.js';
+import { accountThrottle } from '../../app/auth/throttle.js';
 import { testApp, type Client, type TestApp } from './harness.js';
 import { serve } from '../server.js';
 
@@ -313,6 +314,28 @@ describe('scrypt work and password hashes', () => {
       assert.equal(res.headers['retry-after'], '1');
     }
     assert.ok(answers.every((res) => res.status === 401 || res.status === 503), answers.map((res) => res.status).join(' '));
+  });
+});
+
+describe('attempts the scrypt bound refused', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp({ limits: { loginFailuresPerName: 10_000, loginFailuresPerAddress: 10_000 } });
+  });
+  after(() => t.close());
+
+  test('a login refused with 503 BUSY is counted neither against its name nor its address', async () => {
+    await member(t, 'busy-member');
+    const { SCRYPT_LIMITS } = await import('../../app/auth/password.js');
+    const flood = SCRYPT_LIMITS.concurrency + SCRYPT_LIMITS.queue + 10;
+    const address = '203.0.113.50';
+    const answers = await Promise.all(Array.from({ length: flood }, () => login(t.client(), 'busy-member', 'wrong-password', address)));
+    const refused = answers.filter((res) => res.status === 503).length;
+    assert.ok(refused >= 1, 'the flood met the bound');
+    // The app's own limits over the app's counter: the next hit shows how many attempts were left counted.
+    const counts = accountThrottle(t.attempts);
+    assert.equal((await counts.loginByAddress.hit(address)).count, flood - refused + 1);
+    assert.equal((await counts.loginByName.hit('busy-member')).count, flood - refused + 1);
   });
 });
 

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject, MemoryAttemptCounter, MemoryStore, type App, type InjectRequest, type InjectResponse, type SessionStore } from '../../src/index.js';
+import {
+  inject,
+  MemoryAttemptCounter,
+  MemoryStore,
+  type App,
+  type AttemptCounter,
+  type InjectRequest,
+  type InjectResponse,
+  type SessionStore,
+} from '../../src/index.js';
 import type { AccountLimits } from '../../app/auth/throttle.js';
 import { buildApp } from '../../app/server.js';
 import { openUserRepository } from '../../app/users/open.js';
@@ -15,6 +24,8 @@ export interface TestApp {
   readonly app: App;
   readonly users: UserRepository;
   readonly sessionStore: SessionStore;
+  /** Where the app counts failed logins and registrations. */
+  readonly attempts: AttemptCounter;
   /** What the app logged, as JSON lines. */
   logs(): Record<string, unknown>[];
   /** A client with its own cookie jar, like one browser. */
@@ -44,6 +55,7 @@ export async function testApp({ limits }: { limits?: Partial<AccountLimits> } = 
     app,
     users,
     sessionStore,
+    attempts,
     logs: lines,
     client: () => client(app),
     async close() {
