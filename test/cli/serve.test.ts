@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request, statusOf } from '../core/client.js';
+import { unprivileged, withoutPrivileges } from '../unprivileged.js';
 
 const MAIN = fileURLToPath(new URL('../../app/main.ts', import.meta.url));
 
@@ -23,27 +24,17 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-/** `maru serve …` from source, with a throwaway data directory and no external services. */
-function maru(args: string[], env: Record<string, string> = {}): Run {
+/**
+ * `maru serve …` from source, with a throwaway data directory and no external services; `prefix` runs it without
+ * privileges (see test/unprivileged.ts).
+ */
+function maru(args: string[], env: Record<string, string> = {}, prefix: readonly string[] = []): Run {
   const dataDir = mkdtempSync(join(tmpdir(), 'maru-cli-'));
   dataDirs.push(dataDir);
   const { DATABASE_URL: _db, REDIS_URL: _redis, PORT: _port, HOST: _host, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  const [command, commandArgs] = withoutPrivileges(prefix, ['--import', 'tsx', MAIN, ...args]);
+  const child = spawn(command, commandArgs, {
     env: { ...inherited, LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, stderr: () => stderr, exited };
-}
-
-/** `maru …` as the unprivileged user nobody, with a data directory nobody may write. */
-function maruAsNobody(args: string[]): Run {
-  const dataDir = mkdtempSync(join(tmpdir(), 'maru-cli-nobody-'));
-  chmodSync(dataDir, 0o777);
-  dataDirs.push(dataDir);
-  const child = spawn('runuser', ['-u', 'nobody', '--', 'env', `DATA_DIR=${dataDir}`, `HOME=${dataDir}`, 'LOG_LEVEL=info', process.execPath, '--import', 'tsx', MAIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -136,14 +127,22 @@ describe('maru serve', { concurrency: true }, () => {
     }
   });
 
-  test('maru exits non-zero with one line when a port needs privileges it does not have', async () => {
-    // As root every port is allowed, so the check runs as nobody (runuser); the data directory must be theirs too.
-    const unprivileged = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
-    assert.ok(unprivileged > 1, 'this check needs privileged ports (net.ipv4.ip_unprivileged_port_start > 1)');
-    const port = Math.min(80, unprivileged - 1);
-    const args = ['serve', '--host', '127.0.0.1', '--port', String(port)];
-    const run = process.getuid?.() === 0 ? maruAsNobody(args) : maru(args);
-    assert.equal(await run.exited, 1);
+  test('maru exits non-zero with one line when a port needs privileges it does not have', async (t) => {
+    // Which ports need privileges is the kernel's setting; where none do, there is nothing to refuse.
+    const unprivilegedStart = Number(await readFile('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8').catch(() => '1024'));
+    if (unprivilegedStart <= 1) {
+      t.skip(`every port is unprivileged on this machine (net.ipv4.ip_unprivileged_port_start = ${unprivilegedStart})`);
+      return;
+    }
+    // As root every port is allowed, so maru then runs as root without capabilities: it still reads the checkout.
+    const how = await unprivileged();
+    if (how.skip) {
+      t.skip(how.skip);
+      return;
+    }
+    const port = Math.min(80, unprivilegedStart - 1);
+    const run = maru(['serve', '--host', '127.0.0.1', '--port', String(port)], {}, how.prefix);
+    assert.equal(await run.exited, 1, run.stderr());
     assert.equal(
       run.stderr(),
       `maru: no permission to listen on port ${port} (127.0.0.1:${port}): ports below 1024 need privileges; choose one above 1023, e.g. --port 8080\n`,
