@@ -224,6 +224,22 @@ test('a session idle for longer than idleTimeout is gone', async (t) => {
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
 });
 
+test('the idle timeout is enforced from the last refresh even when the store still has the record', async (t) => {
+  frozenClock(t);
+  const { store, inner, calls } = countingStore();
+  const app = buildApp(store, { idleTimeout: 60_000, absoluteTimeout: 3_600_000 });
+  const now = Date.now();
+  // Two records the store keeps for an hour: one refreshed just within the idle timeout, one just past it.
+  const [fresh, idle] = [newSessionId(), newSessionId()];
+  await inner.set(fresh, { data: { name: 'fresh' }, createdAt: now - 120_000, touchedAt: now - 59_999 }, 3_600_000);
+  await inner.set(idle, { data: { name: 'idle' }, createdAt: now - 120_000, touchedAt: now - 60_000 }, 3_600_000);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${fresh}` } })).json(), { name: 'fresh', isNew: false });
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${idle}` } })).json(), { name: null, isNew: true });
+  assert.equal(calls.destroy, 1, 'the idle record is destroyed');
+  assert.equal(await inner.get(idle), undefined);
+  assert.ok(await inner.get(fresh));
+});
+
 test('the absolute timeout is enforced from createdAt even when the store still has the record', async (t) => {
   frozenClock(t);
   const { store, inner, calls } = countingStore();
