@@ -293,8 +293,11 @@ describe('PUT / PATCH / DELETE /users/:id', () => {
   test('answers 401 when not logged in and 403 for someone else, changing nothing', async () => {
     const owner = t.client();
     const id = await owner.signUp('victim');
-    const anonymous = await t.client().request({ method: 'PUT', url: `/users/${id}`, body: { name: 'hacked' } });
-    assert.equal(anonymous.status, 401);
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const anonymous = await t.client().request({ method, url: `/users/${id}`, ...(method === 'DELETE' ? {} : { body: { name: 'hacked' } }) });
+      assert.equal(anonymous.status, 401, method);
+      assert.equal(anonymous.json<ErrorJson>().error.code, 'NOT_LOGGED_IN', method);
+    }
     const other = t.client();
     await other.signUp('attacker');
     for (const method of ['PUT', 'PATCH']) {
