@@ -21,7 +21,7 @@ let found: Promise<Unprivileged> | undefined;
  *
  * @example
  * const how = await unprivileged();
- * if (how.skip) return t.skip(how.skip);
+ * if (how.skip !== false) return t.skip(how.skip);
  * spawn(how.prefix[0] ?? process.execPath, [...how.prefix.slice(1), ...]);
  */
 export function unprivileged(): Promise<Unprivileged> {

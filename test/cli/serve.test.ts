@@ -136,7 +136,7 @@ describe('maru serve', { concurrency: true }, () => {
     }
     // As root every port is allowed, so maru then runs as root without capabilities: it still reads the checkout.
     const how = await unprivileged();
-    if (how.skip) {
+    if (how.skip !== false) {
       t.skip(how.skip);
       return;
     }
