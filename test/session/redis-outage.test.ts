@@ -90,3 +90,28 @@ test('Redis down: 503 fast for session requests, the rest still served; back up:
     await redis.close();
   }
 });
+
+test('a Redis that stops answering gets 503 at once, not after the store timeout: commands are never queued', { skip }, async () => {
+  const redis = await throwawayRedis();
+  await redis.start();
+  // A command timeout far longer than the bound below: a command waiting in a queue would take all of it.
+  const { server, store, close } = await appOn(redis, 30_000);
+  try {
+    const login = await fetch(`${server.url}/login`, { method: 'POST' });
+    assert.equal(login.status, 204);
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+
+    redis.hang();
+    // Once the client has seen its connection drop, a command has nowhere to go but a queue.
+    assert.ok(await eventually(async () => store.client.status !== 'ready', 10_000), 'the client notices the dropped connection');
+    const started = Date.now();
+    const res = await fetch(`${server.url}/me`, { headers: { cookie }, signal: AbortSignal.timeout(20_000) });
+    const ms = Date.now() - started;
+    await expectUnavailable(res);
+    assert.ok(ms < 5_000, `503 after ${ms} ms, with a 30 s store timeout`);
+    assert.equal(await (await fetch(`${server.url}/public`, { headers: { cookie } })).text(), 'still here');
+  } finally {
+    await close();
+    await redis.close();
+  }
+});
