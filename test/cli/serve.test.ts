@@ -46,7 +46,7 @@ function maru(args: string[], env: Record<string, string> = {}, prefix: readonly
 /** Resolves with the URLs of the 'listening' log line. */
 function listening(run: Run): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line within 15 s; stderr: ${run.stderr()}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line within 60 s; stderr: ${run.stderr()}`)), 60_000);
     createInterface({ input: run.child.stdout! }).on('line', (line) => {
       const urls = (JSON.parse(line) as { urls?: string[] }).urls;
       if (urls === undefined) return;
