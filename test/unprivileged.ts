@@ -40,7 +40,11 @@ async function find(): Promise<Unprivileged> {
   // allowed here, and if root can read this checkout only thanks to a capability.
   const [command, args] = withoutPrivileges(DROP_CAPABILITIES, ['--import', 'tsx', '--input-type=module', '-e', `await import(${JSON.stringify(TOOLKIT)});`]);
   const failure = await new Promise<string | undefined>((resolve) => {
-    execFile(command, args, { timeout: 60_000 }, (err, _stdout, stderr) => resolve(err ? (stderr.trim().split('\n')[0] ?? err.message) || err.message : undefined));
+    execFile(command, args, { timeout: 60_000 }, (err, _stdout, stderr) => {
+      if (err === null) return resolve(undefined);
+      // The error line itself (e.g. ERR_MODULE_NOT_FOUND when root reads this checkout only thanks to a capability).
+      resolve(stderr.split('\n').find((line) => /Error|error:/.test(line))?.trim() ?? err.message);
+    });
   });
   if (failure === undefined) return { prefix: DROP_CAPABILITIES, skip: false };
   return { prefix: undefined, skip: `running as root, and a child without capabilities (setpriv) cannot run here: ${failure}` };
