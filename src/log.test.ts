@@ -29,19 +29,22 @@ test('refuses an unknown level at start-up, naming the allowed ones', () => {
 
 test('writes a line to a non-terminal stdout promptly, without waiting for more lines or for exit', async () => {
   const { spawn } = await import('node:child_process');
+  // The child logs one line and then stays alive until killed: the line can only arrive because it was flushed.
   const script = `import { createLogger } from ${JSON.stringify(new URL('./log.ts', import.meta.url).href)};
 createLogger({ level: 'info', pretty: false }).info('started');
-setTimeout(() => {}, 5000);`;
+setInterval(() => {}, 60_000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no log line within 3 s of start')), 3000);
+      const timer = setTimeout(() => reject(new Error('no log line within 60 s of start')), 60_000);
       child.stdout.once('data', (chunk: Buffer) => {
         clearTimeout(timer);
         resolve(chunk.toString());
       });
+      child.once('exit', (code) => reject(new Error(`the child exited (${String(code)}) before its line arrived`)));
     });
     assert.match(line, /"msg":"started"/);
+    assert.equal(child.exitCode, null, 'the child is still running');
   } finally {
     child.kill();
   }

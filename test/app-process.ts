@@ -28,7 +28,7 @@ export async function startMaru({ env = {}, args = [] }: { env?: Record<string, 
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`maru did not start within 20 s; stderr: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`maru did not start within 60 s; stderr: ${stderr}`)), 60_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { test, type TestContext } from 'node:test';
 import { memoryLogger } from '../../test/logger.js';
 import { createApp, type App } from '../app.js';
 import { inject, type InjectResponse } from '../testing/inject.js';
@@ -225,45 +224,74 @@ test('destroy deletes the record and clears the cookie', async () => {
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
 });
 
-test('a session idle for longer than idleTimeout is gone', async () => {
+/** Stops the clock the middleware and MemoryStore read (Date.now), so timeouts are a matter of tick(), not of sleeping. */
+function frozenClock(t: TestContext): (ms: number) => void {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_700_000_000_000 });
+  return (ms) => t.mock.timers.tick(ms);
+}
+
+test('a session idle for longer than idleTimeout is gone', async (t) => {
+  const tick = frozenClock(t);
   const { store } = countingStore();
-  const app = buildApp(store, { idleTimeout: 80, absoluteTimeout: 10_000 });
+  const app = buildApp(store, { idleTimeout: 60_000, absoluteTimeout: 3_600_000 });
   const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
-  await sleep(150);
+  tick(59_999);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: 'ana', isNew: false });
+  tick(60_001);
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
 });
 
-test('the absolute timeout is enforced from createdAt even when the store still has the record', async () => {
-  const { store, inner } = countingStore();
+test('the idle timeout is enforced from the last refresh even when the store still has the record', async (t) => {
+  frozenClock(t);
+  const { store, inner, calls } = countingStore();
+  const app = buildApp(store, { idleTimeout: 60_000, absoluteTimeout: 3_600_000 });
+  const now = Date.now();
+  // Two records the store keeps for an hour: one refreshed just within the idle timeout, one just past it.
+  const [fresh, idle] = [newSessionId(), newSessionId()];
+  await inner.set(sessionKey(fresh), { data: { name: 'fresh' }, createdAt: now - 120_000, touchedAt: now - 59_999 }, 3_600_000);
+  await inner.set(sessionKey(idle), { data: { name: 'idle' }, createdAt: now - 120_000, touchedAt: now - 60_000 }, 3_600_000);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${fresh}` } })).json(), { name: 'fresh', isNew: false });
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${idle}` } })).json(), { name: null, isNew: true });
+  assert.equal(calls.destroy, 1, 'the idle record is destroyed');
+  assert.equal(await inner.get(sessionKey(idle)), undefined);
+  assert.ok(await inner.get(sessionKey(fresh)));
+});
+
+test('the absolute timeout is enforced from createdAt even when the store still has the record', async (t) => {
+  frozenClock(t);
+  const { store, inner, calls } = countingStore();
   const app = buildApp(store, { idleTimeout: 60_000, absoluteTimeout: 3_600_000 });
   const id = newSessionId();
   const now = Date.now();
   await inner.set(sessionKey(id), { data: { name: 'old' }, createdAt: now - 3_600_001, touchedAt: now }, 60_000);
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie: `sid=${id}` } })).json(), { name: null, isNew: true });
-  await sleep(5);
+  assert.equal(calls.destroy, 1, 'the expired record is destroyed');
   assert.equal(await inner.get(sessionKey(id)), undefined);
 });
 
-test('activity refreshes the idle timeout lazily: only once a tenth of it has passed', async () => {
+test('activity refreshes the idle timeout lazily: only once a tenth of it has passed', async (t) => {
+  const tick = frozenClock(t);
   const { store, calls, reset } = countingStore();
   const app = buildApp(store, { idleTimeout: 1000 });
   const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set' }));
   reset();
+  tick(100);
   await inject(app, { url: '/peek', headers: { cookie } });
   assert.equal(calls.update, 0);
-  await sleep(120);
+  tick(1);
   await inject(app, { url: '/peek', headers: { cookie } });
   assert.equal(calls.update, 1);
   await inject(app, { url: '/peek', headers: { cookie } });
   assert.equal(calls.update, 1);
 });
 
-test('a session kept active by reads outlives idleTimeout when rolling, and not when rolling is off', async () => {
+test('a session kept active by reads outlives idleTimeout when rolling, and not when rolling is off', async (t) => {
+  const tick = frozenClock(t);
   for (const rolling of [true, false]) {
     const app = buildApp(countingStore().store, { idleTimeout: 200, rolling });
     const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
     for (let i = 0; i < 5; i++) {
-      await sleep(60);
+      tick(60);
       await inject(app, { url: '/peek', headers: { cookie } });
     }
     const name = (await inject(app, { url: '/peek', headers: { cookie } })).json<{ name: string | null }>().name;
@@ -297,14 +325,17 @@ test('when the store fails, a request that uses the session gets 503 with Retry-
   assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: 'ana', isNew: false });
 });
 
-test('a failed idle refresh does not fail the request', async () => {
+test('a failed idle refresh does not fail the request', async (t) => {
+  const tick = frozenClock(t);
   const counting = countingStore();
   const app = buildApp(counting.store, { idleTimeout: 100 });
   const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
-  await sleep(20);
-  const failingUpdate: SessionStore = { ...counting.store, update: async () => Promise.reject(new Error('down')) };
+  tick(20);
+  let refreshes = 0;
+  const failingUpdate: SessionStore = { ...counting.store, update: async () => (refreshes++, Promise.reject(new Error('down'))) };
   const res = await inject(buildApp(failingUpdate, { idleTimeout: 100 }), { url: '/peek', headers: { cookie } });
   assert.equal(res.status, 200);
+  assert.equal(refreshes, 1, 'the refresh was tried');
 });
 
 const bad: [string, Partial<SessionOptions>, RegExp][] = [
@@ -366,10 +397,11 @@ test('an unknown session cookie is cleared in the reply', async () => {
   assert.match(res.headers['set-cookie']![0]!, CLEARED);
 });
 
-test('an expired session cookie is cleared in the reply', async () => {
+test('an expired session cookie is cleared in the reply', async (t) => {
+  const tick = frozenClock(t);
   const app = buildApp(countingStore().store, { idleTimeout: 50, absoluteTimeout: 10_000 });
   const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
-  await sleep(120);
+  tick(120);
   const res = await inject(app, { url: '/public', headers: { cookie } });
   assert.equal(res.status, 200);
   assert.match(res.headers['set-cookie']![0]!, CLEARED);

@@ -52,32 +52,43 @@ test('two SqliteStores on one file (two connections, as two workers) see each ot
   await b.close();
 });
 
-/** Another process that takes the write lock for `holdMs`, then lets go. */
-async function lockFromAnotherProcess(file: string, holdMs: number): Promise<ReturnType<typeof spawn>> {
+/**
+ * Another process that takes the write lock and holds it for `holdMs`, or, without `holdMs`, until its stdin is
+ * closed (`release`), so a test never depends on when it gets to run.
+ */
+async function lockFromAnotherProcess(file: string, holdMs?: number): Promise<{ release: () => void; exited: Promise<unknown> }> {
+  const unlock = `() => { db.exec('COMMIT'); db.close(); }`;
   const script = `const db = require('better-sqlite3')(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE');
-    process.stdout.write('locked\\n'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${holdMs});`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    process.stdout.write('locked\\n');
+    ${holdMs === undefined ? `process.stdin.resume(); process.stdin.on('end', ${unlock});` : `setTimeout(${unlock}, ${holdMs});`}`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
   await once(child.stdout!, 'data');
-  return child;
+  return { release: () => child.stdin!.end(), exited };
 }
 
 test('a write waits for another process’s lock (busy timeout) instead of failing', async () => {
   const file = join(dir, 'busy.db');
-  const store = new SqliteStore({ database: file, busyTimeout: 3000 });
-  const child = await lockFromAnotherProcess(file, 200);
+  // better-sqlite3 waits on the event loop, so the lock must go on its own: 200 ms, far within the 10 s timeout.
+  const store = new SqliteStore({ database: file, busyTimeout: 10_000 });
+  const lock = await lockFromAnotherProcess(file, 200);
   await store.set('s1', session, 60_000);
   assert.deepEqual((await store.get('s1'))?.data, { name: 'kim' });
-  await once(child, 'exit');
+  await lock.exited;
   await store.close();
 });
 
 test('a write rejects when another process holds the lock past the busy timeout', async () => {
   const file = join(dir, 'locked.db');
   const store = new SqliteStore({ database: file, busyTimeout: 50 });
-  const child = await lockFromAnotherProcess(file, 600);
-  await assert.rejects(store.set('s1', session, 60_000), /locked|busy/i);
-  await once(child, 'exit');
-  await store.close();
+  const lock = await lockFromAnotherProcess(file);
+  try {
+    await assert.rejects(store.set('s1', session, 60_000), /locked|busy/i);
+  } finally {
+    lock.release();
+    await lock.exited;
+    await store.close();
+  }
 });
 
 test('SqliteStore purge() deletes expired rows', async () => {
@@ -96,8 +107,10 @@ test('SqliteStore purges on its own timer', async () => {
   const db = new Database(':memory:');
   const store = new SqliteStore({ database: db, purgeInterval: 20 });
   await store.set('short', session, 5);
-  await sleep(80);
-  assert.equal((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n, 0);
+  const rows = () => (db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n;
+  // The timer runs when the loop gets to it: poll for its effect rather than guess when that is.
+  for (const deadline = Date.now() + 10_000; rows() > 0 && Date.now() < deadline; ) await sleep(20);
+  assert.equal(rows(), 0);
   await store.close();
   db.close();
 });

@@ -234,6 +234,16 @@ describe('login, /me and logout', () => {
     }
   });
 
+  test('answers 413 for a login body over 16 KiB, and does not log in', async () => {
+    const c = t.client();
+    await c.request({ method: 'POST', url: '/users', body: { name: 'biglogin', password: 'secret-password' } });
+    const res = await c.request({ method: 'POST', url: '/login', body: { name: 'biglogin', password: 'secret-password', pad: 'x'.repeat(20_000) } });
+    assert.equal(res.status, 413);
+    assert.equal(res.json<ErrorJson>().error.code, 'BODY_TOO_LARGE');
+    assert.equal(res.headers['set-cookie'], undefined);
+    assert.equal((await c.request({ url: '/me' })).status, 401);
+  });
+
   test('gives a new session id at login (no session fixation)', async () => {
     const c = t.client();
     await c.signUp('fixation');
@@ -283,8 +293,11 @@ describe('PUT / PATCH / DELETE /users/:id', () => {
   test('answers 401 when not logged in and 403 for someone else, changing nothing', async () => {
     const owner = t.client();
     const id = await owner.signUp('victim');
-    const anonymous = await t.client().request({ method: 'PUT', url: `/users/${id}`, body: { name: 'hacked' } });
-    assert.equal(anonymous.status, 401);
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const anonymous = await t.client().request({ method, url: `/users/${id}`, ...(method === 'DELETE' ? {} : { body: { name: 'hacked' } }) });
+      assert.equal(anonymous.status, 401, method);
+      assert.equal(anonymous.json<ErrorJson>().error.code, 'NOT_LOGGED_IN', method);
+    }
     const other = t.client();
     await other.signUp('attacker');
     for (const method of ['PUT', 'PATCH']) {
@@ -294,6 +307,17 @@ describe('PUT / PATCH / DELETE /users/:id', () => {
     assert.equal((await other.request({ method: 'DELETE', url: `/users/${id}` })).status, 403);
     assert.equal((await t.users.findById(id))?.name, 'victim');
   });
+
+  for (const method of ['PUT', 'PATCH']) {
+    test(`${method} answers 413 for a body over 16 KiB from the member themself, changing nothing`, async () => {
+      const c = t.client();
+      const id = await c.signUp(`big${method.toLowerCase()}`);
+      const res = await c.request({ method, url: `/users/${id}`, body: { name: 'renamed-by-a-big-body', pad: 'x'.repeat(20_000) } });
+      assert.equal(res.status, 413);
+      assert.equal(res.json<ErrorJson>().error.code, 'BODY_TOO_LARGE');
+      assert.equal((await t.users.findById(id))?.name, `big${method.toLowerCase()}`);
+    });
+  }
 
   test('answers 409 when renaming to a taken name and 400 for an invalid one, changing nothing', async () => {
     await t.client().signUp('occupied');

@@ -10,7 +10,7 @@ import { DATABASE_URL, REDIS_URL, serviceSkip } from '../services.js';
 
 const skip = (await serviceSkip('postgres')) || (await serviceSkip('redis'));
 
-test('the app keeps members in PostgreSQL and sessions in Redis when DATABASE_URL and REDIS_URL are set', { skip, timeout: 60_000 }, async () => {
+test('the app keeps members in PostgreSQL and sessions in Redis when DATABASE_URL and REDIS_URL are set', { skip, timeout: 120_000 }, async () => {
   // A database of its own, so this run neither sees nor leaves anything in another's tables.
   const database = `maru_app_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: DATABASE_URL });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startMaru } from '../app-process.js';
 
-test('members and a logged-in session survive a restart of the server', { timeout: 60_000 }, async () => {
+test('members and a logged-in session survive a restart of the server', { timeout: 120_000 }, async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'maru-restart-'));
   try {
     const first = await startMaru({ env: { DATA_DIR: dataDir } });

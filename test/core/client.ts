@@ -39,9 +39,11 @@ export interface RawResult {
 
 /**
  * Writes raw bytes on a fresh TCP connection and collects what comes back until the server closes it or `waitMs`
- * passes. For requests node:http would refuse to send.
+ * passes. For requests node:http would refuse to send. Send `Connection: close` (or bytes the server must refuse)
+ * so the close ends the wait; `waitMs` is the limit for a server that never closes, generous because a loaded
+ * machine answers late.
  */
-export function raw(port: number, data: string | Buffer, waitMs = 2000): Promise<RawResult> {
+export function raw(port: number, data: string | Buffer, waitMs = 30_000): Promise<RawResult> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const started = Date.now();

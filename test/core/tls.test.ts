@@ -180,25 +180,34 @@ describe('listen() with TLS: shutdown, redirects, HSTS, certificates', () => {
   });
   after(() => certs.cleanup());
 
+  /** GET /slow answers once `release()` is called; `reached` resolves when a request is in its handler. */
   const slowApp = () => {
     const app = createApp({ log: memoryLogger('error').log });
+    let arrived!: () => void;
+    const reached = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
     app.get('/hello', (ctx) => ctx.text('Hello Node!'));
     app.get('/slow', async (ctx) => {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      arrived();
+      await released;
       return ctx.text('finished');
     });
-    return app;
+    return Object.assign(app, { reached, release });
   };
 
   test('close() sends GOAWAY: a stream in flight finishes, a new one is refused', async () => {
-    const server = await listen(slowApp(), { port: 0, host: '127.0.0.1', tls: { certFile: certs.certFile, keyFile: certs.keyFile, http2: true } });
+    const app = slowApp();
+    const server = await listen(app, { port: 0, host: '127.0.0.1', tls: { certFile: certs.certFile, keyFile: certs.keyFile, http2: true } });
     const session = await h2Connect(server.urls[0]!, certs.certPem);
     const goaway = new Promise((resolve) => session.once('goaway', resolve));
     try {
       const inFlight = h2Request(session, '/slow');
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The stream is in its handler before close() (no sleep guessing how long that takes), and ends after GOAWAY.
+      await app.reached;
       const closed = server.close();
       await goaway;
+      app.release();
       const res = await inFlight;
       assert.equal(res.status, 200);
       assert.equal(res.body, 'finished');
