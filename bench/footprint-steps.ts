@@ -54,16 +54,15 @@ await step('a bare node:http server: listen and the first answer', async () => {
 // The CommonJS packages the toolkit and the app load at start-up, imported as they import them.
 await step('cookie (CommonJS, imported from ESM)', () => import('cookie'));
 await step("better-sqlite3's JavaScript (imported from ESM; the native addon loads with the first connection)", () => import('better-sqlite3'));
-const [toolkit, { loadConfig }, { buildApp }, { openUserRepository }] = await step('maru: toolkit and app modules', () =>
-  Promise.all([import('../src/index.js'), import('../app/config.js'), import('../app/server.js'), import('../app/users/open.js')]),
+const [toolkit, { loadConfig }, { buildApp }, { openStorage }] = await step('maru: toolkit and app modules', () =>
+  Promise.all([import('../src/index.js'), import('../app/config.js'), import('../app/server.js'), import('../app/storage/open.js')]),
 );
 const config = loadConfig(['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir], {});
 const log = await step('createLogger()', () => toolkit.createLogger({ level: 'warn', pretty: false }));
 const lifecycle = toolkit.createLifecycle({ log });
-const users = await step('members: open maru.db (native addon, pragmas, migrations, statements)', () => openUserRepository({ dataDir: config.dataDir }));
-const sessionStore = await step('sessions: SqliteStore on maru.db', () => new toolkit.SqliteStore({ database: `${config.dataDir}/maru.db` }));
+const storage = await step('openStorage(): maru.db (native addon, pragmas, schema check, statements) for members and sessions', () => openStorage(config, log));
 const publicDir = new URL('../app/public/', import.meta.url).pathname;
-const app = await step('buildApp()', () => buildApp({ log, users, sessionStore, publicDir, lifecycle }));
+const app = await step('buildApp()', () => buildApp({ log, users: storage.users, sessionStore: storage.sessionStore, publicDir, lifecycle }));
 const server = await step('listen() and the first answer', async () => {
   const listening = await toolkit.listen(app, { port: 0, host: '127.0.0.1' });
   lifecycle.ready();
@@ -78,5 +77,5 @@ await step('pino, on the first line logged (not at start-up)', () => {
   pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })).info('first line');
 });
 await server.close();
-await Promise.all([users.close(), sessionStore.close()]);
+await storage.close();
 process.stdout.write(`${JSON.stringify({ steps, totalMs: total, bootMs: boot })}\n`);
