@@ -51,9 +51,10 @@ await step('a bare node:http server: listen and the first answer', async () => {
   await firstAnswer((bare.address() as import('node:net').AddressInfo).port);
   await new Promise((resolve) => bare.close(resolve));
 });
-// The CommonJS packages the toolkit and the app load at start-up, imported as they import them.
-await step('cookie (CommonJS, imported from ESM)', () => import('cookie'));
-await step("better-sqlite3's JavaScript (imported from ESM; the native addon loads with the first connection)", () => import('better-sqlite3'));
+// The CommonJS packages the toolkit and the app load at start-up, required as they require them.
+const require = createRequire(import.meta.url);
+await step('cookie (required)', () => require('cookie'));
+await step("better-sqlite3's JavaScript (required; the native addon loads with the first connection)", () => require('better-sqlite3'));
 const [toolkit, { loadConfig }, { buildApp }, { openStorage }] = await step('maru: toolkit and app modules', () =>
   Promise.all([import('../src/index.js'), import('../app/config.js'), import('../app/server.js'), import('../app/storage/open.js')]),
 );
@@ -71,7 +72,6 @@ const server = await step('listen() and the first answer', async () => {
 });
 const total = performance.now() - boot;
 // Not part of start-up when the level keeps start-up quiet: what the first line at an enabled level costs.
-const require = createRequire(import.meta.url);
 await step('pino, on the first line logged (not at start-up)', () => {
   const pino = require('pino') as typeof import('pino').default;
   pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: true })).info('first line');

@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 /** The app's database file, in the data directory. */
 export const DATABASE_FILE = 'maru.db';
@@ -41,7 +42,9 @@ export function openSqliteFile({ dataDir, busyTimeoutMs = 5000 }: SqliteFileOpti
   closeSync(openSync(file, 'a', FILE_MODE));
   for (const path of [file, ...COMPANIONS.map((suffix) => file + suffix)]) narrowMode(path);
   // better-sqlite3's timeout is SQLite's busy timeout (sqlite3_busy_timeout), set once for the connection.
-  const db = new Database(file, { timeout: busyTimeoutMs });
+  // Required rather than imported: importing a CommonJS package makes Node parse its source for export names first.
+  const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  const db = new BetterSqlite3(file, { timeout: busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
     // WAL with synchronous=NORMAL is durable across application crashes; only a power loss can drop the last

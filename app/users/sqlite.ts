@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../storage/sqlite-file.js';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { migrateSqlite } from './migrations/sqlite.js';
@@ -162,8 +162,9 @@ function prepare(db: Database.Database) {
   };
 }
 
+// By its code (better-sqlite3's SqliteError carries SQLite's extended code): no need to load the module to check.
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return err instanceof Error && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 // Built field by field, so the password hash can never ride along into a User.
