@@ -55,8 +55,9 @@ await step('a bare node:http server: listen and the first answer', async () => {
 const require = createRequire(import.meta.url);
 await step('cookie (required)', () => require('cookie'));
 await step("better-sqlite3's JavaScript (required; the native addon loads with the first connection)", () => require('better-sqlite3'));
-const [toolkit, { loadConfig }, { buildApp }, { openStorage }] = await step('maru: toolkit and app modules', () =>
-  Promise.all([import('../src/index.js'), import('../app/config.js'), import('../app/server.js'), import('../app/storage/open.js')]),
+const toolkit = await step("maru: the toolkit's modules (src/index.js and what it imports)", () => import('../src/index.js'));
+const [{ loadConfig }, { buildApp }, { openStorage }] = await step("maru: the app's modules (routes, pages, storage)", () =>
+  Promise.all([import('../app/config.js'), import('../app/server.js'), import('../app/storage/open.js')]),
 );
 const config = loadConfig(['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir], {});
 const log = await step('createLogger()', () => toolkit.createLogger({ level: 'warn', pretty: false }));

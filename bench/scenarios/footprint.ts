@@ -19,8 +19,6 @@ export const footprint: Scenario = {
   baseline: 'node:http',
   targets: [],
   contenders: [],
-  // No wrk contenders (so no rounds of them); the starts below are interleaved on their own.
-  interleave: true,
   async measures(workDir) {
     const rounds = count('BENCH_FOOTPRINT_ROUNDS', 9);
     const figures = await measureFootprint({ workDir, rounds, breakdownRounds: Math.max(3, Math.ceil(rounds / 2)), core: 0, say: (line) => console.log(line) });
