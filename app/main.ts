@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createLifecycle,
@@ -8,17 +7,14 @@ import {
   EXIT,
   handleProcessEvents,
   listen,
-  RedisStore,
-  SqliteStore,
   type Lifecycle,
   type Logger,
-  type SessionStore,
   type TlsOptions,
 } from '../src/index.js';
 import { loadConfig, USAGE, type Config } from './config.js';
 import { attemptCounterBeside } from './auth/throttle.js';
 import { buildApp } from './server.js';
-import { openUserRepository } from './users/open.js';
+import { openStorage, type Storage } from './storage/open.js';
 
 // Beside this file: app/public under tsx, dist/app/public once built (the build copies it).
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
@@ -58,22 +54,29 @@ async function main(): Promise<number> {
 }
 
 async function start(config: Config, log: Logger, lifecycle: Lifecycle): Promise<void> {
-  let users;
-  let sessionStore: SessionStore;
+  let storage: Storage;
   try {
-    users = await openUserRepository({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-    sessionStore = openSessionStore(config, log);
+    storage = await openStorage(config, log);
   } catch (err) {
     throw new Error(`cannot open storage: ${(err as Error).message}`, { cause: err });
   }
-  const attempts = attemptCounterBeside(sessionStore);
-  lifecycle.onStop(() => Promise.all([attempts.close?.(), users.close(), sessionStore.close?.()]).then(() => undefined));
-  log.info(
-    { members: config.databaseUrl ? 'postgresql' : 'sqlite', sessions: config.redisUrl ? 'redis' : 'sqlite', dataDir: config.dataDir },
-    'storage ready',
-  );
+  const attempts = attemptCounterBeside(storage.sessionStore);
+  // The counters share the session store's connection: they stop first.
+  lifecycle.onStop(async () => {
+    await attempts.close?.();
+    await storage.close();
+  });
+  log.info({ ...storage.describe, dataDir: config.dataDir }, 'storage ready');
 
-  const app = buildApp({ log, users, sessionStore, attempts, publicDir: PUBLIC_DIR, lifecycle, trustProxy: config.trustProxy });
+  const app = buildApp({
+    log,
+    users: storage.users,
+    sessionStore: storage.sessionStore,
+    attempts,
+    publicDir: PUBLIC_DIR,
+    lifecycle,
+    trustProxy: config.trustProxy,
+  });
   const tls = await tlsOptions(config, log);
   const server = await listen(app, {
     port: config.ports,
@@ -98,14 +101,6 @@ async function tlsOptions(config: Config, log: Logger): Promise<TlsOptions | und
     `${dev.created ? 'made' : 'using'} a self-signed development certificate for localhost (browsers will warn; HSTS stays off with it unless --hsts is given)`,
   );
   return { certFile: dev.certFile, keyFile: dev.keyFile, ...common };
-}
-
-/** Redis when REDIS_URL is set, else a table in the members' SQLite file (sessions survive restarts either way). */
-function openSessionStore(config: Config, log: Logger): SessionStore {
-  if (config.redisUrl !== undefined) {
-    return new RedisStore({ url: config.redisUrl, onError: (err) => log.warn({ err: err.message }, 'redis connection error') });
-  }
-  return new SqliteStore({ database: join(config.dataDir, 'maru.db') });
 }
 
 process.exit(await main());

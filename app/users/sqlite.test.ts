@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { userRepositoryContract, type UserRepositoryFixture } from '../../test/contracts/user-repository.js';
+import { openSqliteFile } from '../storage/sqlite-file.js';
 import { migrateSqlite } from './migrations/sqlite.js';
 import { SqliteUserRepository } from './sqlite.js';
 
@@ -43,9 +44,25 @@ describe('SqliteUserRepository set-up', () => {
     }
   });
 
+  test('on a connection it is given, migrates it and leaves it open on close() for its owner', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'maru-users-'));
+    const db = openSqliteFile({ dataDir: root });
+    try {
+      const users = new SqliteUserRepository({ database: db });
+      assert.equal((await users.create({ name: 'shared', passwordHash: 'h' })).ok, true);
+      await users.close();
+      assert.equal(db.open, true);
+      assert.equal(db.prepare('SELECT name FROM users').pluck().get(), 'shared');
+    } finally {
+      db.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   test('throws a TypeError naming the option for a bad dataDir or busyTimeoutMs', () => {
     assert.throws(() => new SqliteUserRepository({ dataDir: '' }), /option dataDir/);
     assert.throws(() => new SqliteUserRepository({ dataDir: 42 as unknown as string }), /option dataDir/);
     assert.throws(() => new SqliteUserRepository({ dataDir: tmpdir(), busyTimeoutMs: -1 }), /option busyTimeoutMs/);
+    assert.throws(() => new SqliteUserRepository({ database: {} as never }), /option database/);
   });
 });

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqliteFile } from '../storage/sqlite-file.js';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { migrateSqlite } from './migrations/sqlite.js';
 import { legacyNameKey, nameKey } from './name-key.js';
 import type { User, UserPage, UserRecord, UserRepository, WriteConflict } from './repo.js';
 
-export interface SqliteUserRepositoryOptions {
-  /** Directory of the database file `maru.db`; created (with parents) when missing. */
-  readonly dataDir: string;
-  /** How long a write waits for another process's lock before failing, in ms (PRAGMA busy_timeout). */
-  readonly busyTimeoutMs?: number;
-}
+export type SqliteUserRepositoryOptions =
+  /** The app's open `maru.db` (see openSqliteFile), shared with others: the repository never closes it. */
+  | { readonly database: Database.Database }
+  /**
+   * Or a directory: the repository opens `<dataDir>/maru.db` itself (openSqliteFile, with this busy timeout) and
+   * closes it on close().
+   */
+  | { readonly dataDir: string; readonly busyTimeoutMs?: number };
 
 interface Row {
   id: string;
@@ -28,9 +29,10 @@ const COLUMNS = 'id, name, password_hash, created_at, updated_at';
 const USER_COLUMNS = 'id, name, created_at AS createdAt, updated_at AS updatedAt';
 
 /**
- * Members in a SQLite file, `<dataDir>/maru.db`, through better-sqlite3. The file is opened in WAL mode (readers
- * never wait for the writer, and cluster workers can share it), with busy_timeout so a worker waits for another's
- * write lock instead of failing, and foreign keys on. The constructor runs the migrations.
+ * Members in the app's SQLite file, `maru.db`, through better-sqlite3: on a connection it is given (shared with the
+ * sessions), or on one it opens from a data directory. Either way the file is in WAL mode (readers never wait for
+ * the writer, and cluster workers can share it), with a busy timeout so a worker waits for another's write lock
+ * instead of failing (see openSqliteFile). The constructor runs the migrations.
  *
  * better-sqlite3 is synchronous: each call here is one indexed statement on a local file (microseconds), so the
  * event loop is not held in any way that matters; the async interface lets PostgreSQL stand in unchanged.
@@ -41,27 +43,17 @@ const USER_COLUMNS = 'id, name, created_at AS createdAt, updated_at AS updatedAt
  */
 export class SqliteUserRepository implements UserRepository {
   readonly #db: Database.Database;
+  readonly #owned: boolean;
   readonly #statements: ReturnType<typeof prepare>;
 
   constructor(options: SqliteUserRepositoryOptions) {
-    const { dataDir, busyTimeoutMs = 5000 } = options;
-    if (typeof dataDir !== 'string' || dataDir === '') throw new TypeError(`option dataDir must be a directory path, got ${String(dataDir)}`);
-    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-      throw new TypeError(`option busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
-    }
-    mkdirSync(dataDir, { recursive: true }); // start-up only
-    const db = new Database(join(dataDir, 'maru.db'), { timeout: busyTimeoutMs });
+    this.#owned = !('database' in options);
+    const db = 'database' in options ? checkDatabase(options.database) : openSqliteFile(options);
     try {
-      db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-      db.pragma('journal_mode = WAL');
-      // WAL with synchronous=NORMAL is durable across application crashes; only a power loss can drop the last
-      // commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
       migrateSqlite(db);
       this.#statements = prepare(db);
     } catch (err) {
-      db.close();
+      if (this.#owned) db.close();
       throw err;
     }
     this.#db = db;
@@ -130,9 +122,17 @@ export class SqliteUserRepository implements UserRepository {
     return this.#statements.delete.run(id).changes > 0;
   }
 
+  /** Closes the file when the repository opened it; a shared connection is its owner's to close. */
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#owned && this.#db.open) this.#db.close();
   }
+}
+
+function checkDatabase(database: Database.Database): Database.Database {
+  if (database === null || typeof database !== 'object' || typeof database.prepare !== 'function' || !database.open) {
+    throw new TypeError('option database must be an open better-sqlite3 Database');
+  }
+  return database;
 }
 
 function prepare(db: Database.Database) {
@@ -162,8 +162,9 @@ function prepare(db: Database.Database) {
   };
 }
 
+// By its code (better-sqlite3's SqliteError carries SQLite's extended code): no need to load the module to check.
 function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Database.SqliteError && err.code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return err instanceof Error && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 // Built field by field, so the password hash can never ride along into a User.

@@ -1,4 +1,8 @@
-import { serialize, type SerializeOptions } from 'cookie';
+import { createRequire } from 'node:module';
+import type { SerializeOptions } from 'cookie';
+
+// Required, not imported: see read.ts.
+const { serialize } = createRequire(import.meta.url)('cookie') as typeof import('cookie');
 
 export interface CookieOptions {
   /** Lifetime in seconds (Max-Age). 0 or less expires the cookie now. */

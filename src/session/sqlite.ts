@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { SessionStore, StoredSession } from './store.js';
 
 type Db = Database.Database;
@@ -52,7 +53,8 @@ export class SqliteStore implements SessionStore {
     if (typeof database === 'string') {
       if (database === '') throw new TypeError('option database must be a file path or an open Database, got an empty string');
       if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
-      this.#db = new Database(database);
+      // Required when needed rather than imported: importing a CommonJS package makes Node parse it for export names.
+      this.#db = new (createRequire(import.meta.url)('better-sqlite3') as typeof Database)(database);
       this.#owned = true;
     } else if (database !== null && typeof database === 'object' && typeof database.prepare === 'function') {
       this.#db = database;

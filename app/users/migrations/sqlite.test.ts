@@ -49,6 +49,22 @@ test('applies every step to a fresh database, then nothing', () => {
   }
 });
 
+test('finds a current schema without taking the write lock another connection holds', () => {
+  const db = open();
+  const writer = open();
+  const starting = new Database(join(dir, 'maru.db'), { timeout: 0 });
+  try {
+    db.pragma('journal_mode = WAL');
+    migrateSqlite(db);
+    writer.exec('BEGIN IMMEDIATE');
+    // With timeout 0, asking for the lock the writer holds would throw SQLITE_BUSY at once.
+    assert.deepEqual(migrateSqlite(starting), []);
+  } finally {
+    writer.exec('ROLLBACK');
+    for (const connection of [starting, writer, db]) connection.close();
+  }
+});
+
 test('a failing step rolls back with everything before it in the same run, and records nothing', () => {
   const db = open();
   try {
