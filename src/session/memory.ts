@@ -1,3 +1,4 @@
+import { claimProcessLocalState } from '../cluster/process-local.js';
 import type { SessionStore, StoredSession } from './store.js';
 
 export interface MemoryStoreOptions {
@@ -6,6 +7,9 @@ export interface MemoryStoreOptions {
   /** How often (ms) expired entries are swept out. */
   pruneInterval?: number;
 }
+
+const CLUSTER_REFUSAL =
+  'MemoryStore keeps sessions in one process only: in a cluster each worker would have its own, and a user would be logged out whenever a request reached another worker; use SqliteStore or RedisStore with a cluster';
 
 interface Entry {
   /** The record as JSON: a copy by construction, so the caller's objects never alias what is stored. */
@@ -16,8 +20,9 @@ interface Entry {
 /**
  * Sessions in this process's memory: for one process (tests, a single small server). Bounded — past `maxEntries`
  * the least recently written session is dropped — and expired entries are never returned and are swept out by an
- * unref'd timer, so the store never keeps a process alive. Sessions are lost on restart and not shared between
- * cluster workers: use SqliteStore or RedisStore there.
+ * unref'd timer, so the store never keeps a process alive. Sessions are lost on restart and cannot be shared
+ * between cluster workers, so a cluster worker refuses this store (it throws, and `runCluster` stops with the
+ * message): use SqliteStore or RedisStore there.
  *
  * @example
  * app.use(sessions({ store: new MemoryStore({ maxEntries: 10_000 }) }));
@@ -32,6 +37,7 @@ export class MemoryStore implements SessionStore {
     if (!Number.isSafeInteger(pruneInterval) || pruneInterval <= 0) {
       throw new TypeError(`option pruneInterval must be a positive integer, got ${pruneInterval}`);
     }
+    claimProcessLocalState(CLUSTER_REFUSAL);
     this.#maxEntries = maxEntries;
     this.#timer = setInterval(() => this.prune(), pruneInterval).unref();
   }
