@@ -26,6 +26,8 @@ export type { ListenerInfo, ListenerProtocol } from './server/listener.js';
 export { createLifecycle, EXIT, type Lifecycle, type LifecycleOptions, type LifecycleState, type StopReason } from './lifecycle/lifecycle.js';
 export { handleProcessEvents, type ProcessEventsOptions } from './lifecycle/process.js';
 export { health, type HealthOptions } from './lifecycle/health.js';
+export { createMetrics, type Metrics, type MetricsOptions, type MetricsSource } from './metrics/metrics.js';
+export { serveMetrics, type MetricsListener, type ServeMetricsOptions } from './metrics/serve.js';
 export { inject, type InjectRequest, type InjectResponse } from './testing/inject.js';
 export { sameOrigin, type SameOriginOptions } from './security/same-origin.js';
 export { securityHeaders, type CspValue, type ReferrerPolicy, type SecurityHeadersMiddleware, type SecurityHeadersOptions } from './security/security-headers.js';
