@@ -1,4 +1,4 @@
-import { createApp, createLifecycle, health, sameOrigin, securityHeaders, sessions, type App, type Lifecycle, type Logger, type SessionStore, type TrustProxy } from '../src/index.js';
+import { createApp, createLifecycle, health, sameOrigin, securityHeaders, sessions, type App, type Lifecycle, type Logger, type Metrics, type SessionStore, type TrustProxy } from '../src/index.js';
 import { authRoutes } from './routes/auth.js';
 import { withErrorPages } from './routes/error-pages.js';
 import { languageRoutes } from './routes/language.js';
@@ -17,6 +17,8 @@ export interface AppDeps {
   readonly lifecycle?: Lifecycle;
   /** Peers whose forwarded headers are believed (`--trust-proxy`). */
   readonly trustProxy?: TrustProxy;
+  /** Request metrics (`--metrics-port`): every request is counted, health checks and static files included. */
+  readonly metrics?: Pick<Metrics, 'instrument'>;
 }
 
 /**
@@ -31,8 +33,9 @@ export interface AppDeps {
  * default Content-Security-Policy (`default-src 'self'`, no framing) holds them. No referrer leaves the site: it
  * links nowhere else, and another site has no business knowing member URLs.
  */
-export function buildApp({ log, users, sessionStore, publicDir, lifecycle = readyLifecycle(log), trustProxy = false }: AppDeps): App {
+export function buildApp({ log, users, sessionStore, publicDir, lifecycle = readyLifecycle(log), trustProxy = false, metrics }: AppDeps): App {
   const app = createApp({ log, trustProxy });
+  metrics?.instrument(app);
   const security = securityHeaders({ referrerPolicy: 'same-origin', cacheControl: 'no-store' });
   app.use(health(lifecycle));
   app.use(security.around(withErrorPages(staticRoutes(publicDir, security.headers))));
