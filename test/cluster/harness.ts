@@ -31,9 +31,25 @@ export interface MaruCluster extends Processes {
   readonly workers: readonly number[];
 }
 
+// Processes still running when this test file ends or is killed (the runner's timeout sends SIGTERM): without
+// this, a primary would outlive the test that started it, with its workers.
+const running = new Set<ChildProcess>();
+const killAll = () => {
+  for (const child of running) child.kill('SIGKILL');
+};
+process.once('exit', killAll);
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(1);
+  });
+}
+
 /** Spawns a process whose stdout is JSON log lines (and whose children share that stdout). */
 export function spawnLogged(argv: readonly string[], env: Record<string, string | undefined>): Processes {
   const child = spawn(process.execPath, [...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const logs: LogLine[] = [];
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -96,14 +112,16 @@ export async function startCluster({ workers = 2, args = [], env = {}, imports =
   dataDirs.push(dataDir);
   const preload = ['tsx', ...imports].flatMap((module) => ['--import', module]);
   const run = spawnLogged([...preload, MAIN, 'serve', '--cluster', String(workers), '--host', '127.0.0.1', '--port', '0', '--data', dataDir, ...args], baseEnv(env));
+  let ready: LogLine;
+  let listening: LogLine;
   try {
-    await run.waitFor(`${workers} workers ready`, (line) => line.msg === `cluster ready: ${workers} workers`, 90_000);
+    ready = await run.waitFor(`${workers} workers ready`, (line) => line.msg === `cluster ready: ${workers} workers`, 90_000);
+    // A worker's own lines may reach the pipe after the primary heard it was ready.
+    listening = await run.waitFor('the listening line', (line) => Array.isArray(line.urls));
   } catch (err) {
     run.child.kill('SIGKILL');
     throw err;
   }
-  const ready = run.logs.find((line) => line.msg === `cluster ready: ${workers} workers`)!;
-  const listening = run.logs.find((line) => Array.isArray(line.urls))!;
   const urls = listening.urls as string[];
   return { ...run, dataDir, url: urls[0]!, urls, workers: ready.workerPids as number[] };
 }

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { request } from '../core/client.js';
-import { throwawayCerts } from '../tls/certs.js';
-import { httpsGet } from '../tls/clients.js';
-import { MAIN, removeDataDirs, servedBy, startCluster, type LogLine, type MaruCluster } from './harness.js';
+import { MAIN, removeDataDirs, servedBy, startCluster, type MaruCluster } from './harness.js';
 
 after(removeDataDirs);
 
@@ -74,46 +72,53 @@ function rollingSteps(cluster: MaruCluster, from: number): string[] {
   return steps;
 }
 
-test('SIGHUP while clients send requests continuously: no request fails, and the workers are replaced one at a time', { timeout: 120_000 }, async () => {
-  const cluster = await startCluster();
-  const traffic = continuousTraffic(cluster.url);
-  try {
-    await until('traffic', () => traffic.ok() >= 200);
-    const mark = cluster.logs.length;
-    cluster.child.kill('SIGHUP');
-    const done = await cluster.waitFor('the reload', (l) => l.msg === 'reload done');
-    const after = traffic.ok();
-    await until('traffic after the reload', () => traffic.ok() >= after + 200);
-    await traffic.stop();
-    assert.deepEqual(traffic.failures, [], 'no request failed');
-    assert.deepEqual(rollingSteps(cluster, mark), ['start new', 'ready new', 'exit old (reload)', 'start new', 'ready new', 'exit old (reload)']);
-    const fresh = done.workerPids as number[];
-    assert.equal(fresh.filter((pid) => cluster.workers.includes(pid)).length, 0, 'every worker was replaced');
-  } finally {
-    await traffic.stop();
-    assert.equal(await cluster.stop(), 0);
-  }
-});
+describe('one cluster of 2 through two reloads', () => {
+  let cluster: MaruCluster;
+  before(async () => {
+    cluster = await startCluster();
+  });
+  after(() => cluster?.stop());
+  let current: number[];
 
-test('maru reload finds the primary through the pid file and replaces every worker', { timeout: 120_000 }, async () => {
-  const cluster = await startCluster();
-  try {
-    assert.equal((await readFile(join(cluster.dataDir, 'maru.pid'), 'utf8')).trim(), String(cluster.child.pid));
+  test('SIGHUP while clients send requests continuously: no request fails, and the workers are replaced one at a time', async () => {
+    const traffic = continuousTraffic(cluster.url);
+    try {
+      await until('traffic', () => traffic.ok() >= 200);
+      const mark = cluster.logs.length;
+      cluster.child.kill('SIGHUP');
+      const done = await cluster.waitFor('the reload', (l) => l.msg === 'reload done');
+      const after = traffic.ok();
+      await until('traffic after the reload', () => traffic.ok() >= after + 200);
+      await traffic.stop();
+      assert.deepEqual(traffic.failures, [], 'no request failed');
+      assert.deepEqual(rollingSteps(cluster, mark), ['start new', 'ready new', 'exit old (reload)', 'start new', 'ready new', 'exit old (reload)']);
+      current = done.workerPids as number[];
+      assert.equal(current.filter((pid) => cluster.workers.includes(pid)).length, 0, 'every worker was replaced');
+    } finally {
+      await traffic.stop();
+    }
+  });
+
+  test('maru reload finds the primary through the pid file and replaces every worker; stopping removes the file', async () => {
+    const pidFile = join(cluster.dataDir, 'maru.pid');
+    assert.equal((await readFile(pidFile, 'utf8')).trim(), String(cluster.child.pid));
+    const mark = cluster.logs.length;
     const reload = spawn(process.execPath, ['--import', 'tsx', MAIN, 'reload', '--data', cluster.dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     reload.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const [code] = (await once(reload, 'exit')) as [number];
     assert.equal(code, 0);
     assert.equal(out, `maru: asked the cluster (pid ${cluster.child.pid}) to reload: its workers are replaced one at a time\n`);
-    const done = await cluster.waitFor('the reload', (l) => l.msg === 'reload done');
-    assert.equal((done.workerPids as number[]).filter((pid) => cluster.workers.includes(pid)).length, 0);
+    const done = await cluster.waitFor('the second reload', (l) => l.msg === 'reload done' && cluster.logs.indexOf(l) >= mark);
+    const fresh = done.workerPids as number[];
+    assert.equal(fresh.filter((pid) => current.includes(pid)).length, 0);
+    const answered = cluster.logs.length;
     for (let i = 0; i < 4; i++) await request(`${cluster.url}/hello`);
-    await until('access lines', () => cluster.logs.filter((l) => l.msg === 'request').length >= 4);
-    assert.ok([...servedBy(cluster.logs, '/hello')].every((pid) => (done.workerPids as number[]).includes(pid)), 'only the new workers answer');
-  } finally {
+    await until('access lines', () => cluster.logs.slice(answered).filter((l) => l.msg === 'request').length >= 4);
+    assert.ok([...servedBy(cluster.logs.slice(answered), '/hello')].every((pid) => fresh.includes(pid)), 'only the new workers answer');
     assert.equal(await cluster.stop(), 0);
-  }
-  await assert.rejects(readFile(join(cluster.dataDir, 'maru.pid')), { code: 'ENOENT' }, 'the pid file is removed on stop');
+    await assert.rejects(readFile(pidFile), { code: 'ENOENT' });
+  });
 });
 
 test('maru reload says in one line that no cluster runs with that data directory', { timeout: 60_000 }, async () => {
@@ -127,29 +132,5 @@ test('maru reload says in one line that no cluster runs with that data directory
     assert.equal(err, `maru: no pid file at ${join(dataDir, 'maru.pid')}: is a server running with this data directory?\n`);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
-  }
-});
-
-test('SIGHUP reaches every worker: each re-reads its certificate, and the new workers serve the new one', { timeout: 120_000 }, async () => {
-  const certs = await throwawayCerts();
-  const live = await mkdtemp(join(tmpdir(), 'maru-cluster-certs-'));
-  const [certFile, keyFile] = [join(live, 'cert.pem'), join(live, 'key.pem')];
-  await copyFile(certs.certFile, certFile);
-  await copyFile(certs.keyFile, keyFile);
-  const cluster = await startCluster({ args: ['--cert', certFile, '--key', keyFile] });
-  try {
-    assert.equal((await httpsGet(`${cluster.url}/hello`, certs.certPem)).peerCommonName, 'localhost');
-    await copyFile(certs.otherCertFile, certFile);
-    await copyFile(certs.otherKeyFile, keyFile);
-    cluster.child.kill('SIGHUP');
-    const reloaded = (l: LogLine, pid: number) => l.msg === 'certificates reloaded' && l.pid === pid;
-    for (const pid of cluster.workers) await cluster.waitFor(`worker ${pid} re-read its certificate`, (l) => reloaded(l, pid));
-    await cluster.waitFor('the reload', (l) => l.msg === 'reload done');
-    const answer = await httpsGet(`${cluster.url}/hello`, certs.otherCertPem);
-    assert.equal(answer.peerCommonName, 'other.localhost');
-  } finally {
-    await cluster.stop();
-    await certs.cleanup();
-    await rm(live, { recursive: true, force: true });
   }
 });
