@@ -20,8 +20,8 @@ export interface MetricsSource {
 
 export interface Metrics extends MetricsSource {
   /**
-   * Counts the app's requests: in flight (a middleware, so call this before any `app.use()`), and once finished
-   * by method, route pattern and status with their latency (an observer, `app.observe()`).
+   * Counts the app's requests once finished, by method, route pattern and status, with their latency (an
+   * observer, `app.observe()`), and reads `app.inFlight` when scraped. Any time before or after `app.use()`.
    */
   instrument(app: App): void;
   /** The metrics as prom-client's JSON, for a cluster primary to aggregate (`joinCluster({ metrics })`). */
@@ -55,11 +55,10 @@ export async function createMetrics({ labels = {} }: MetricsOptions = {}): Promi
   const registry = new Registry();
   registry.setDefaultLabels(labels);
   const tally = createRequestTally();
-  let started = 0;
-  let finished = 0;
+  let instrumented: App | undefined;
   for (const metric of tallyMetrics(tally)) registry.registerMetric(metric);
   new Gauge({ name: 'http_requests_in_flight', help: 'Requests being handled now.', registers: [registry], collect() {
-    this.set(started - finished);
+    this.set(instrumented?.inFlight ?? 0);
   } });
 
   const pid = String(process.pid);
@@ -74,22 +73,14 @@ export async function createMetrics({ labels = {} }: MetricsOptions = {}): Promi
     lag.reset();
   } });
 
-  let instrumented = false;
   return {
     contentType: registry.contentType,
     text: () => registry.metrics(),
     json: () => registry.getMetricsAsJSON(),
     instrument(app) {
-      if (instrumented) throw new Error('metrics.instrument() was already called: one app per Metrics');
-      instrumented = true;
-      app.use((_ctx, next) => {
-        started++;
-        return next();
-      });
-      app.observe(({ ctx, status, route, durationMs }) => {
-        finished++;
-        tally.record(ctx.method, route, status, durationMs / 1000);
-      });
+      if (instrumented !== undefined) throw new Error('metrics.instrument() was already called: one app per Metrics');
+      instrumented = app;
+      app.observe(({ ctx, status, route, durationMs }) => tally.record(ctx.method, route, status, durationMs / 1000));
     },
   };
 }
