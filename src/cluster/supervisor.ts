@@ -39,7 +39,10 @@ export interface WorkerInfo {
 export interface RunningCluster {
   /** The workers now running (a draining one included until it exits). */
   workers(): readonly WorkerInfo[];
-  /** Rolling restart (what SIGHUP does through the lifecycle): resolves true when every worker was replaced. */
+  /**
+   * Rolling restart (what SIGHUP does through the lifecycle). Resolves false when a new worker could not start:
+   * the restart stops there and the workers not yet replaced keep running.
+   */
   reload(): Promise<boolean>;
   /** Where `/metrics` is served, when asked for. */
   readonly metricsUrl: string | undefined;
@@ -51,8 +54,6 @@ interface Slot {
   failures: number;
   /** A restart waiting for its delay. */
   timer: NodeJS.Timeout | undefined;
-  /** A rolling restart is bringing up this slot's next worker. */
-  replacing: boolean;
 }
 
 /**
@@ -83,7 +84,7 @@ export async function runCluster(lifecycle: Lifecycle, options: ClusterOptions):
   if (!cluster.isPrimary) throw new Error('runCluster() runs in the primary process; workers call joinCluster()');
   setUp(cluster, options);
 
-  const slots: Slot[] = Array.from({ length: settings.workers }, () => ({ current: undefined, failures: 0, timer: undefined, replacing: false }));
+  const slots: Slot[] = Array.from({ length: settings.workers }, () => ({ current: undefined, failures: 0, timer: undefined }));
   const members = new Set<Member>();
   const startFailures = startFailureWindow(policy.startFailureLimit, policy.startFailureWindow);
   let stopping = false;
@@ -170,17 +171,19 @@ export async function runCluster(lifecycle: Lifecycle, options: ClusterOptions):
     void lifecycle.stop({ cause: 'start-failed', exitCode, detail: why });
   }
 
-  /** Brings up a new worker for `old`'s slot, and once it is ready drains `old`. False when the new one failed. */
-  async function replace(old: Member, cause: 'reload' | 'memory'): Promise<boolean> {
+  /**
+   * Brings up a new worker for `old`'s slot, and once it is ready drains `old`: `replaced`, `failed` when the new
+   * one did not start (the old one keeps serving), `skipped` when `old` was no longer the slot's worker.
+   */
+  async function replace(old: Member, cause: 'reload' | 'memory'): Promise<'replaced' | 'failed' | 'skipped'> {
     const slot = slots[old.slot]!;
-    if (stopping || slot.current !== old || old.leaving !== undefined) return false;
-    slot.replacing = true;
+    if (stopping || slot.current !== old || old.leaving !== undefined) return 'skipped';
     const fresh = fork(old.slot);
     const ready = await fresh.ready;
-    slot.replacing = false;
-    if (!ready || stopping) {
-      if (!stopping) log.error({ worker: fresh.id, workerPid: fresh.pid, reason: fresh.lastWords?.detail }, `${cause}: the new worker did not start; the old one keeps serving`);
-      return false;
+    if (stopping) return 'skipped';
+    if (!ready) {
+      log.error({ worker: fresh.id, workerPid: fresh.pid, reason: fresh.lastWords?.detail }, `${cause}: the new worker did not start; the old one keeps serving`);
+      return 'failed';
     }
     if (slot.current === old) {
       old.leaving = cause;
@@ -196,7 +199,7 @@ export async function runCluster(lifecycle: Lifecycle, options: ClusterOptions):
       fresh.leaving = cause;
       fresh.tell({ maru: 'drain' });
     }
-    return true;
+    return 'replaced';
   }
 
   async function rollingRestart(): Promise<boolean> {
@@ -204,14 +207,19 @@ export async function runCluster(lifecycle: Lifecycle, options: ClusterOptions):
     let replaced = 0;
     for (const slot of slots) {
       if (stopping) return false;
+      // A worker still starting (a crash's replacement) runs the new code already.
       const old = slot.current;
       if (old === undefined || old.readyAt === undefined) continue;
-      if (!(await replace(old, 'reload'))) break;
-      replaced++;
+      const outcome = await replace(old, 'reload');
+      // New code that cannot start must not take down the workers that still run the old one.
+      if (outcome === 'failed') {
+        log.error({ replaced }, 'reload stopped: the workers not yet replaced keep running');
+        return false;
+      }
+      if (outcome === 'replaced') replaced++;
     }
-    const complete = replaced === slots.length;
-    log.info({ replaced, workerPids: slots.map((s) => s.current?.pid) }, complete ? 'reload done' : 'reload stopped early');
-    return complete;
+    log.info({ replaced, workerPids: slots.map((s) => s.current?.pid) }, 'reload done');
+    return true;
   }
 
   let reloadQueued: Promise<boolean> | undefined;

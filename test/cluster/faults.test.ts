@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,5 +97,28 @@ test('the memory guard replaces a worker above the limit gracefully (toolkit)', 
     assert.ok(replacement !== undefined, 'the replacement was ready before the old worker left');
   } finally {
     assert.equal(await run.stop(), 0);
+  }
+});
+
+test('a reload whose new worker cannot start stops there: the old workers keep serving, and the next reload works (toolkit)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'maru-broken-'));
+  const broken = join(dir, 'broken');
+  const run = spawnLogged(['--import', 'tsx', TINY_CLUSTER], { ...process.env, LOG_LEVEL: 'info', TINY_CLUSTER: JSON.stringify({ brokenIf: broken }) });
+  try {
+    const ready = await run.waitFor('the cluster', (l) => l.msg === 'cluster ready: 2 workers');
+    const before = ready.workerPids as number[];
+    await writeFile(broken, '');
+    run.child.kill('SIGHUP');
+    await run.waitFor('the failed reload', (l) => l.msg === 'reload stopped: the workers not yet replaced keep running');
+    assert.ok(run.logs.some((l) => l.msg === 'reload: the new worker did not start; the old one keeps serving' && l.reason === 'this build is broken'));
+    for (const pid of before) assert.doesNotThrow(() => process.kill(pid, 0), `worker ${pid} still runs`);
+    assert.ok(!run.logs.some((l) => l.msg === 'giving up: stopping the cluster'), 'a broken reload does not stop the cluster');
+    await rm(broken);
+    run.child.kill('SIGHUP');
+    const done = await run.waitFor('the next reload', (l) => l.msg === 'reload done');
+    assert.equal((done.workerPids as number[]).filter((pid) => before.includes(pid)).length, 0);
+  } finally {
+    assert.equal(await run.stop(), 0);
+    await rm(dir, { recursive: true, force: true });
   }
 });

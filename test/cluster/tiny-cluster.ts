@@ -1,11 +1,14 @@
 // A cluster built on the toolkit alone, as a toolkit user would write it: the primary runs runCluster(), each
 // worker a small app that joins it. TINY_CLUSTER (JSON) sets the workers, a MemoryStore, the memory guard.
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { createApp, createLifecycle, createLogger, EXIT, handleProcessEvents, joinCluster, listen, MemoryStore, runCluster, sessions } from '../../src/index.js';
 
 interface TinyOptions {
   workers?: number;
   memoryStore?: boolean;
+  /** A worker refuses to start while this file exists (a broken deploy). */
+  brokenIf?: string;
   maxWorkerRss?: number;
   memoryCheckInterval?: number;
 }
@@ -31,7 +34,9 @@ try {
     const app = createApp({ log });
     if (options.memoryStore === true) app.use(sessions({ store: new MemoryStore() }));
     app.get('/hello', (ctx) => ctx.text('Hello from a tiny cluster'));
+    // Joined first, so the primary hears why this worker stops if anything below fails.
     await joinCluster(lifecycle, { log });
+    if (options.brokenIf !== undefined && existsSync(options.brokenIf)) throw new Error('this build is broken');
     const server = await listen(app, { port: 0, host: '127.0.0.1' });
     lifecycle.onStop(() => server.close());
     lifecycle.ready();
