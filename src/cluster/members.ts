@@ -37,6 +37,10 @@ export interface MemberEvents {
 /**
  * Wraps a freshly forked worker: records when it is ready, what it said before it stopped, and routes answers to
  * the questions asked of it. The supervisor's policy lives elsewhere; this is only the bookkeeping.
+ *
+ * @example
+ * const member = trackMember(cluster.fork(), 0, { onReady, onMessage, onExit });
+ * const rss = await member.ask({ maru: 'rss?' }, 'rss', 2_000);
  */
 export function trackMember(worker: Worker, slot: number, events: MemberEvents): Member {
   let readyAt: number | undefined;

@@ -26,12 +26,22 @@ export type FromWorker =
 const TO_WORKER = new Set(['drain', 'reload', 'rss?', 'metrics?']);
 const FROM_WORKER = new Set(['ready', 'stopping', 'refused', 'rss', 'metrics']);
 
-/** True for a message the primary sent to a worker. */
+/**
+ * True for a message the primary sent to a worker.
+ *
+ * @example
+ * process.on('message', (message) => { if (isToWorker(message) && message.maru === 'drain') void lifecycle.stop(reason); });
+ */
 export function isToWorker(message: unknown): message is ToWorker {
   return typeof message === 'object' && message !== null && TO_WORKER.has((message as { maru?: unknown }).maru as string);
 }
 
-/** True for a message a worker sent to the primary. */
+/**
+ * True for a message a worker sent to the primary.
+ *
+ * @example
+ * worker.on('message', (message) => { if (isFromWorker(message) && message.maru === 'ready') onReady(); });
+ */
 export function isFromWorker(message: unknown): message is FromWorker {
   return typeof message === 'object' && message !== null && FROM_WORKER.has((message as { maru?: unknown }).maru as string);
 }

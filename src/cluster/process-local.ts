@@ -13,7 +13,14 @@ export interface ProcessLocalGuard {
   enter(onRefused: (reason: string) => void): void;
 }
 
-/** A guard of its own (the process has one, below; tests make theirs). */
+/**
+ * A guard of its own: the process has one (below), a test makes its own.
+ *
+ * @example
+ * const guard = processLocalGuard();
+ * guard.claim('sessions live in this process only');
+ * guard.enter(() => {}); // throws a TypeError with that reason
+ */
 export function processLocalGuard(): ProcessLocalGuard {
   const claims: string[] = [];
   let refuse: ((reason: string) => void) | undefined;
@@ -45,4 +52,6 @@ const guard = processLocalGuard();
  * claimProcessLocalState('MemoryStore keeps sessions in this process only: use SqliteStore or RedisStore in a cluster');
  */
 export const claimProcessLocalState = guard.claim;
+
+/** This process's side of `ProcessLocalGuard.enter`, called by `joinCluster()`. */
 export const enterCluster = guard.enter;

@@ -95,7 +95,13 @@ export function startFailureWindow(limit: number, windowMs: number): { add(now: 
   };
 }
 
-/** Checks a policy given at set-up: every figure a positive whole number of ms (or failures). */
+/**
+ * Fills a policy given at set-up with the defaults and checks it: every figure a positive whole number of ms (or
+ * failures); throws a TypeError naming the option otherwise.
+ *
+ * @example
+ * resolveRestartPolicy({ maxDelay: 5_000 }); // { initialDelay: 100, maxDelay: 5000, stableAfter: 30000, … }
+ */
 export function resolveRestartPolicy(given: Partial<RestartPolicy> = {}): RestartPolicy {
   const policy = { ...DEFAULT_RESTART_POLICY, ...given };
   for (const [name, value] of Object.entries(policy)) {

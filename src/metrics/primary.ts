@@ -27,6 +27,10 @@ const CAUSES = ['crash', 'killed', 'start-failure', 'exited', 'reload', 'memory'
  * The workers are asked over maru's own IPC messages rather than AggregatorRegistry.clusterMetrics(): that one
  * asks every connected worker and fails the whole scrape after 5 s when one does not answer — which a worker
  * still starting or just killed never does.
+ *
+ * @example
+ * const metrics = await serveClusterMetrics({ port: 9464, log, gather: askEveryWorker, readyWorkers: () => 4 });
+ * metrics.countRestart('crash');
  */
 export async function serveClusterMetrics({ port, host, labels = {}, log, gather, readyWorkers }: ClusterMetricsOptions): Promise<ClusterMetrics> {
   const { AggregatorRegistry, Counter, Gauge, Registry } = await import('prom-client');
