@@ -94,3 +94,63 @@ test('takes --trust-proxy or TRUST_PROXY, and refuses a malformed list at start'
   assert.equal(loadConfig([], { TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1');
   assert.throws(() => loadConfig(['--trust-proxy', 'everyone'], {}), /option trustProxy: "everyone"/);
 });
+
+test('runs one process unless asked for a cluster', () => {
+  const config = loadConfig(['serve'], {});
+  assert.equal(config.cluster, undefined);
+  assert.equal(config.metricsPort, undefined);
+  assert.equal(config.command, 'serve');
+});
+
+test('--cluster takes a count, auto, or nothing (CLUSTER_WORKERS, else one worker per core)', () => {
+  const machine = { cores: 6 };
+  const workers = (argv: string[], env: Record<string, string> = {}) => loadConfig(argv, env, machine).cluster?.workers;
+  assert.equal(workers(['serve', '--cluster', '3']), 3);
+  assert.equal(workers(['serve', '--cluster=2']), 2);
+  assert.equal(workers(['serve', '--cluster', 'auto']), 6);
+  assert.equal(workers(['serve', '--cluster']), 6);
+  assert.equal(workers(['serve', '--cluster', '--port', '9000']), 6, 'a flag after --cluster is not its count');
+  assert.equal(workers(['--cluster', 'serve']), 6, 'nor is the command');
+  assert.deepEqual(loadConfig(['--cluster', 'serve', '--port', '9000'], {}, machine).ports, [9000]);
+  assert.equal(workers(['serve', '--cluster'], { CLUSTER_WORKERS: '4' }), 4);
+  assert.equal(workers(['serve', '--cluster', '2'], { CLUSTER_WORKERS: '4' }), 2, 'the flag wins');
+});
+
+test('CLUSTER_WORKERS alone starts a cluster; empty is unset', () => {
+  assert.equal(loadConfig([], { CLUSTER_WORKERS: '2' }).cluster?.workers, 2);
+  assert.equal(loadConfig([], { CLUSTER_WORKERS: 'auto' }, { cores: 8 }).cluster?.workers, 8);
+  assert.equal(loadConfig([], { CLUSTER_WORKERS: ' ' }).cluster, undefined);
+});
+
+test('refuses a worker count that is not 1 to 256 or auto, naming where it came from', () => {
+  for (const bad of ['0', '257', '1.5', 'many', '-2']) {
+    assert.throws(() => loadConfig([`--cluster=${bad}`], {}), new RegExp(`^TypeError: --cluster must be a number of workers from 1 to 256, or auto, got "${bad}"`), bad);
+  }
+  assert.throws(() => loadConfig([], { CLUSTER_WORKERS: 'lots' }), /^TypeError: CLUSTER_WORKERS must be .* got "lots"/);
+});
+
+test('--max-worker-rss is megabytes of a cluster worker, and needs --cluster', () => {
+  assert.equal(loadConfig(['--cluster', '2', '--max-worker-rss', '300'], {}).cluster?.maxWorkerRss, 300 * 2 ** 20);
+  assert.equal(loadConfig(['--cluster', '2'], {}).cluster?.maxWorkerRss, undefined);
+  assert.throws(() => loadConfig(['--max-worker-rss', '300'], {}), /--max-worker-rss needs --cluster/);
+  for (const bad of ['0', '1.5', 'big', '']) assert.throws(() => loadConfig(['--cluster', '--max-worker-rss', bad], {}), new RegExp(`megabytes, got "${bad}"`), bad);
+});
+
+test('--metrics-port or METRICS_PORT turns metrics on, on a port of its own', () => {
+  assert.equal(loadConfig(['--metrics-port', '9464'], {}).metricsPort, 9464);
+  assert.equal(loadConfig([], { METRICS_PORT: '9465' }).metricsPort, 9465);
+  assert.equal(loadConfig(['--metrics-port', '0', '--port', '0'], {}).metricsPort, 0);
+  assert.throws(() => loadConfig(['--metrics-port', 'x'], {}), /--metrics-port must be a number from 0 to 65535, got "x"/);
+  assert.throws(() => loadConfig(['--port', '8080', '--metrics-port', '8080'], {}), /port 8080 is given twice/);
+});
+
+test('reads maru reload as its own command with the data directory', () => {
+  const config = loadConfig(['reload', '--data', '/srv/maru'], {});
+  assert.equal(config.command, 'reload');
+  assert.equal(config.dataDir, '/srv/maru');
+  assert.throws(() => loadConfig(['reload', 'now'], {}), /unknown command/);
+});
+
+test('the usage names the cluster and metrics flags and their variables', () => {
+  for (const word of ['--cluster', 'CLUSTER_WORKERS', '--max-worker-rss', '--metrics-port', 'METRICS_PORT', 'maru reload']) assert.ok(USAGE.includes(word), word);
+});

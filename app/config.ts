@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { compileTrust } from '../src/index.js';
 
@@ -15,7 +16,16 @@ export interface HttpsConfig {
   readonly redirectPorts: readonly number[];
 }
 
+/** `--cluster`: a primary that forks workers sharing the ports. */
+export interface ClusterConfig {
+  readonly workers: number;
+  /** Memory guard: a worker above this many bytes of RSS is replaced gracefully; undefined for none. */
+  readonly maxWorkerRss: number | undefined;
+}
+
 export interface Config {
+  /** `serve` runs the server; `reload` asks a running cluster (found by its pid file) for a rolling restart. */
+  readonly command: 'serve' | 'reload';
   readonly ports: readonly number[];
   readonly host: string;
   readonly help: boolean;
@@ -29,11 +39,19 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Redis for sessions instead of SQLite. */
   readonly redisUrl: string | undefined;
+  /** Several worker processes, or undefined for one process. */
+  readonly cluster: ClusterConfig | undefined;
+  /** `/metrics` on this port of 127.0.0.1, or undefined for no metrics at all. */
+  readonly metricsPort: number | undefined;
 }
 
 export const USAGE = `maru — the member directory
 
 Usage: maru serve [options]
+       maru reload [--data DIR]
+
+  reload          rolling restart of the cluster running with this data directory
+                  (found through DIR/maru.pid): new code, files and certificates
 
 Options:
   --port PORT     port to listen on; repeat for several listeners (env PORT; default 8080)
@@ -53,6 +71,14 @@ HTTPS and HTTP/2:
                         certificate files, off with the development certificate; 0: off)
   SIGHUP re-reads the certificate files without dropping a connection.
 
+Cluster and metrics:
+  --cluster [N]         N worker processes share the ports (env CLUSTER_WORKERS; without N,
+                        or auto: one per CPU core); a worker that crashes is replaced,
+                        SIGHUP or maru reload replaces them one at a time
+  --max-worker-rss MB   replace a worker, gracefully, once its memory passes MB
+  --metrics-port PORT   Prometheus metrics at http://127.0.0.1:PORT/metrics (env METRICS_PORT),
+                        summed over the workers of a cluster
+
 Behind a proxy:
   --trust-proxy LIST    addresses, CIDRs or loopback/linklocal/uniquelocal whose
                         X-Forwarded-For/-Proto/-Host and Forwarded are believed (env TRUST_PROXY)
@@ -63,6 +89,9 @@ Environment:
   LOG_LEVEL       fatal, error, warn, info (default), debug, trace or silent
 `;
 
+/** A bound that catches a typo (--cluster 1000) before it forks a thousand processes. */
+const MAX_WORKERS = 256;
+
 /** Six months: long enough to matter (hstspreload.org asks a year for its list), short enough to undo a mistake. */
 const DEFAULT_HSTS = 15_552_000;
 
@@ -70,9 +99,9 @@ const DEFAULT_HSTS = 15_552_000;
  * Reads the command line and the environment into a Config; flags win over env. Throws a TypeError with a
  * one-line message for anything it cannot use, so the CLI can print it and exit 2.
  */
-export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, { cores = availableParallelism() }: { cores?: number } = {}): Config {
   const { values, positionals } = parseArgs({
-    args: [...argv],
+    args: withClusterCount(argv),
     allowPositionals: true,
     strict: true,
     options: {
@@ -88,10 +117,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
       'redirect-http': { type: 'string', multiple: true },
       hsts: { type: 'string' },
       'trust-proxy': { type: 'string' },
+      cluster: { type: 'string' },
+      'max-worker-rss': { type: 'string' },
+      'metrics-port': { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
-  if (command !== 'serve' || positionals.length > 1) throw new TypeError(`unknown command: ${positionals.join(' ')} (try: maru serve --help)`);
+  if ((command !== 'serve' && command !== 'reload') || positionals.length > 1) throw new TypeError(`unknown command: ${positionals.join(' ')} (try: maru serve --help)`);
 
   const rawPorts = values.port ?? (env.PORT ? env.PORT.split(',') : ['8080']);
   const ports = rawPorts.map((raw) => parsePort(raw));
@@ -114,7 +146,49 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   // Checked now, so a typo is a usage error at start and not a surprise behind the proxy.
   if (trustProxy !== false) compileTrust(trustProxy);
   const https = httpsConfig(values, env, ports);
-  return { ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl, https, trustProxy };
+  const cluster = clusterConfig(values, env, cores);
+  const rawMetricsPort = values['metrics-port'] ?? nonEmpty(env.METRICS_PORT);
+  const metricsPort = rawMetricsPort === undefined ? undefined : parsePort(rawMetricsPort, '--metrics-port');
+  if (metricsPort !== undefined && metricsPort !== 0 && [...ports, ...(https?.redirectPorts ?? [])].includes(metricsPort)) {
+    throw new TypeError(`port ${metricsPort} is given twice (--metrics-port must be a port of its own)`);
+  }
+  return { command, ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl, https, trustProxy, cluster, metricsPort };
+}
+
+/**
+ * `--cluster` takes an optional count, which parseArgs cannot express: a bare `--cluster` (followed by another
+ * flag, a command or nothing) becomes `--cluster=`, meaning CLUSTER_WORKERS or one worker per core.
+ */
+function withClusterCount(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--cluster') {
+      args.push(argv[i]!);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && /^\s*(\d+|auto)\s*$/.test(next)) {
+      args.push(`--cluster=${next}`);
+      i++;
+    } else args.push('--cluster=');
+  }
+  return args;
+}
+
+function clusterConfig(values: { cluster?: string | undefined; 'max-worker-rss'?: string | undefined }, env: NodeJS.ProcessEnv, cores: number): ClusterConfig | undefined {
+  const flag = values.cluster?.trim();
+  const fromEnv = nonEmpty(env.CLUSTER_WORKERS);
+  const raw = flag === undefined ? fromEnv : flag || fromEnv || 'auto';
+  const rss = values['max-worker-rss'];
+  if (raw === undefined) {
+    if (rss !== undefined) throw new TypeError('--max-worker-rss needs --cluster: a single process has no one to replace it');
+    return undefined;
+  }
+  const name = flag ? '--cluster' : 'CLUSTER_WORKERS';
+  const workers = raw === 'auto' ? cores : /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(workers >= 1 && workers <= MAX_WORKERS)) throw new TypeError(`${name} must be a number of workers from 1 to ${MAX_WORKERS}, or auto, got "${raw}"`);
+  if (rss !== undefined && !/^\s*[1-9]\d{0,6}\s*$/.test(rss)) throw new TypeError(`--max-worker-rss must be a whole number of megabytes, got "${rss}"`);
+  return { workers, maxWorkerRss: rss === undefined ? undefined : Number(rss.trim()) * 2 ** 20 };
 }
 
 interface TlsFlags {

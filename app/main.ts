@@ -1,27 +1,11 @@
 #!/usr/bin/env node
-import { fileURLToPath } from 'node:url';
-import {
-  createLifecycle,
-  createLogger,
-  devCertificate,
-  EXIT,
-  handleProcessEvents,
-  listen,
-  type Lifecycle,
-  type Logger,
-  type TlsOptions,
-} from '../src/index.js';
+import { join } from 'node:path';
+import { createLifecycle, createLogger, EXIT, handleProcessEvents, signalPidFile, type Lifecycle, type Logger } from '../src/index.js';
 import { loadConfig, USAGE, type Config } from './config.js';
-import { attemptCounterBeside } from './auth/throttle.js';
-import { buildApp } from './server.js';
-import { openStorage, type Storage } from './storage/open.js';
-
-// Beside this file: app/public under tsx, dist/app/public once built (the build copies it).
-const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /**
- * `maru serve`: reads the configuration, opens storage, listens, and runs until a signal (or an uncaught error)
- * stops it. Resolves with the exit code; this file's last line is the only `process.exit` of the program.
+ * `maru serve`: configuration → one process, or a cluster's primary (whose workers run this same file as one
+ * process each). Resolves with the exit code; this file's last line is the only `process.exit` of the program.
  */
 async function main(): Promise<number> {
   let config: Config;
@@ -32,6 +16,7 @@ async function main(): Promise<number> {
       process.stdout.write(USAGE);
       return EXIT.ok;
     }
+    if (config.command === 'reload') return await reload(config.dataDir);
     log = createLogger();
   } catch (err) {
     // A bad flag, variable or LOG_LEVEL: one line and no stack trace.
@@ -39,68 +24,54 @@ async function main(): Promise<number> {
     return EXIT.usage;
   }
 
-  const lifecycle = createLifecycle({ log });
+  const role = await roleOf(config);
+  // The primary's stop waits for its workers' (20 s at most) before its own deadline.
+  const lifecycle = createLifecycle({ log, ...(role === 'primary' ? { stopTimeout: 30_000 } : {}) });
   handleProcessEvents(lifecycle, { log });
+  let failure: string | undefined;
+  lifecycle.onChange((state, reason) => {
+    if (state === 'draining' && reason?.cause === 'start-failed') failure = reason.detail;
+  });
   try {
-    await start(config, log, lifecycle);
+    await start(role, config, log, lifecycle);
   } catch (err) {
-    process.stderr.write(`maru: ${(err as Error).message}\n`);
-    await lifecycle.stop({ cause: 'start-failed', exitCode: EXIT.failed });
+    await lifecycle.stop({ cause: 'start-failed', exitCode: EXIT.failed, detail: (err as Error).message });
   }
   const code = await lifecycle.done;
+  // A worker's failure is its primary's to report: once, if it gives up, instead of once per attempt.
+  if (failure !== undefined && role !== 'worker') process.stderr.write(`maru: ${failure}\n`);
   log.info({ exitCode: code }, 'stopped');
   await new Promise<void>((resolve) => log.flush(() => resolve()));
   return code;
 }
 
-async function start(config: Config, log: Logger, lifecycle: Lifecycle): Promise<void> {
-  let storage: Storage;
-  try {
-    storage = await openStorage(config, log);
-  } catch (err) {
-    throw new Error(`cannot open storage: ${(err as Error).message}`, { cause: err });
-  }
-  const attempts = attemptCounterBeside(storage.sessionStore);
-  // The counters share the session store's connection: they stop first.
-  lifecycle.onStop(async () => {
-    await attempts.close?.();
-    await storage.close();
-  });
-  log.info({ ...storage.describe, dataDir: config.dataDir }, 'storage ready');
+type Role = 'single' | 'primary' | 'worker';
 
-  const app = buildApp({
-    log,
-    users: storage.users,
-    sessionStore: storage.sessionStore,
-    attempts,
-    publicDir: PUBLIC_DIR,
-    lifecycle,
-    trustProxy: config.trustProxy,
-  });
-  const tls = await tlsOptions(config, log);
-  const server = await listen(app, {
-    port: config.ports,
-    host: config.host,
-    ...(tls === undefined ? {} : { tls, redirectHttp: config.https!.redirectPorts }),
-  });
-  lifecycle.onStop(() => server.close());
-  if (tls !== undefined) lifecycle.onReload(() => server.reloadTls().then(() => log.info('certificates reloaded')));
-  lifecycle.ready();
-  log.info({ urls: server.urls, listeners: server.listeners }, `maru is listening on ${server.urls.join(', ')}`);
+async function roleOf(config: Config): Promise<Role> {
+  if (config.cluster === undefined) return 'single';
+  const { default: cluster } = await import('node:cluster');
+  return cluster.isPrimary ? 'primary' : 'worker';
 }
 
-/** The TLS settings of `--https`: the given files, or the development certificate (made once, HSTS off). */
-async function tlsOptions(config: Config, log: Logger): Promise<TlsOptions | undefined> {
-  const https = config.https;
-  if (https === undefined) return undefined;
-  const common = { http2: https.http2, hsts: https.hsts, ...(https.caFiles.length === 0 ? {} : { caFiles: https.caFiles }) };
-  if (https.certFile !== undefined && https.keyFile !== undefined) return { certFile: https.certFile, keyFile: https.keyFile, ...common };
-  const dev = await devCertificate(config.dataDir);
-  log.info(
-    { certFile: dev.certFile, created: dev.created },
-    `${dev.created ? 'made' : 'using'} a self-signed development certificate for localhost (browsers will warn; HSTS stays off with it unless --hsts is given)`,
-  );
-  return { certFile: dev.certFile, keyFile: dev.keyFile, ...common };
+async function start(role: Role, config: Config, log: Logger, lifecycle: Lifecycle): Promise<void> {
+  if (role === 'primary') {
+    const { startCluster } = await import('./cluster.js');
+    return startCluster({ ...config, cluster: config.cluster! }, log, lifecycle);
+  }
+  const { serve } = await import('./serve.js');
+  return serve(config, log, lifecycle);
+}
+
+/** `maru reload`: SIGHUP to the primary named by the pid file of the data directory. */
+async function reload(dataDir: string): Promise<number> {
+  try {
+    const pid = await signalPidFile(join(dataDir, 'maru.pid'), 'SIGHUP');
+    process.stdout.write(`maru: asked the cluster (pid ${pid}) to reload: its workers are replaced one at a time\n`);
+    return EXIT.ok;
+  } catch (err) {
+    process.stderr.write(`maru: ${(err as Error).message}\n`);
+    return EXIT.failed;
+  }
 }
 
 process.exit(await main());

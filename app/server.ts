@@ -9,6 +9,7 @@ import {
   type AttemptCounter,
   type Lifecycle,
   type Logger,
+  type Metrics,
   type SessionStore,
   type TrustProxy,
 } from '../src/index.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly lifecycle?: Lifecycle;
   /** Peers whose forwarded headers are believed (`--trust-proxy`). */
   readonly trustProxy?: TrustProxy;
+  /** Request metrics (`--metrics-port`): every request is counted, health checks and static files included. */
+  readonly metrics?: Pick<Metrics, 'instrument'>;
 }
 
 /**
@@ -49,8 +52,9 @@ export interface AppDeps {
  * default Content-Security-Policy (`default-src 'self'`, no framing) holds them. No referrer leaves the site: it
  * links nowhere else, and another site has no business knowing member URLs.
  */
-export function buildApp({ log, users, sessionStore, attempts, limits, publicDir, lifecycle = readyLifecycle(log), trustProxy = false }: AppDeps): App {
+export function buildApp({ log, users, sessionStore, attempts, limits, publicDir, lifecycle = readyLifecycle(log), trustProxy = false, metrics }: AppDeps): App {
   const app = createApp({ log, trustProxy });
+  metrics?.instrument(app);
   const security = securityHeaders({ referrerPolicy: 'same-origin', cacheControl: 'no-store' });
   app.use(health(lifecycle));
   app.use(security.around(withErrorPages(staticRoutes(publicDir, security.headers))));

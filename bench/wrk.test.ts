@@ -19,9 +19,10 @@ Requests/sec:  30512.34
 Transfer/sec:    153.60MB
 `;
 
-test('reads requests/s, p99, transfer/s, totals and errors from a --latency report', () => {
+test('reads requests/s, p50, p99, transfer/s, totals and errors from a --latency report', () => {
   const result = parseWrkOutput(REPORT);
   assert.equal(result.requestsPerSec, 30512.34);
+  assert.equal(result.p50Ms, 2.05);
   assert.equal(result.p99Ms, 0.85);
   assert.equal(result.transferPerSec, 153.6 * 1024 * 1024);
   assert.equal(result.requests, 1_210_000);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 /** What one wrk run measured. */
 export interface WrkResult {
   readonly requestsPerSec: number;
+  /** Median latency, in milliseconds. */
+  readonly p50Ms: number;
   /** 99th percentile latency, in milliseconds. */
   readonly p99Ms: number;
   /** Bytes read per second (headers and bodies). */
@@ -44,15 +46,17 @@ const COUNT_UNITS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G
 export function parseWrkOutput(text: string): WrkResult {
   const rps = /^Requests\/sec:\s+([\d.]+)/m.exec(text);
   const transfer = /^Transfer\/sec:\s+([\d.]+)([KMGT]?B)/m.exec(text);
+  const p50 = /^\s+50%\s+([\d.]+)(us|ms|s|m|h)\b/m.exec(text);
   const p99 = /^\s+99%\s+([\d.]+)(us|ms|s|m|h)\b/m.exec(text);
   const total = /^\s+([\d.]+)([kMG]?) requests in /m.exec(text);
-  if (rps === null || transfer === null || p99 === null || total === null) {
+  if (rps === null || transfer === null || p50 === null || p99 === null || total === null) {
     throw new Error(`unexpected wrk output (was --latency given?):\n${text.trim()}`);
   }
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(text);
   return {
     requestsPerSec: Number(rps[1]),
+    p50Ms: Number(p50[1]) * TIME_UNITS[p50[2]!]!,
     p99Ms: Number(p99[1]) * TIME_UNITS[p99[2]!]!,
     transferPerSec: Number(transfer[1]) * SIZE_UNITS[transfer[2]!]!,
     requests: Math.round(Number(total[1]) * COUNT_UNITS[total[2]!]!),

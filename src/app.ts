@@ -69,6 +69,8 @@ export interface App {
   observe(observer: RequestObserver): () => void;
   /** Called by the transport once the reply is written (or failed): hands the request to the observers. */
   finish(ctx: Context, status: number, bytes: number | undefined, error?: unknown): void;
+  /** Requests handed to `handle()` and not yet finished (every transport finishes each request it handles). */
+  readonly inFlight: number;
 }
 
 interface RouteEntry {
@@ -95,6 +97,8 @@ export function createApp(options: AppOptions = {}): App {
   // Requests are timed only while someone observes them: a clock read per request is not free.
   const shared: { -readonly [K in keyof ContextShared]: ContextShared[K] } = { log, bodyLimit, timed: false, trust: compileTrust(trustProxy) };
   let chain: ((ctx: Context) => Reply | Promise<Reply>) | undefined;
+  // Kept always: two additions a request, where a middleware counting the same would cost a promise each.
+  let inFlight = 0;
 
   function assertOpen(): void {
     if (chain !== undefined) throw new Error('routes and middleware must be added before the app handles its first request');
@@ -147,6 +151,7 @@ export function createApp(options: AppOptions = {}): App {
   }
 
   function handle(ctx: Context): Reply | Promise<Reply> {
+    inFlight++;
     chain ??= build();
     try {
       const result = chain(ctx);
@@ -169,6 +174,7 @@ export function createApp(options: AppOptions = {}): App {
   }
 
   function finish(ctx: Context, status: number, bytes: number | undefined, error?: unknown): void {
+    inFlight--;
     if (error !== undefined) ctx.log.warn({ err: error }, 'response not completed');
     const published = requestFinishChannel.hasSubscribers;
     if (observers.length === 0 && !published) return;
@@ -217,6 +223,9 @@ export function createApp(options: AppOptions = {}): App {
     handle,
     observe,
     finish,
+    get inFlight() {
+      return inFlight;
+    },
   };
   if (options.accessLog ?? log.isLevelEnabled('info')) observe(accessLog(log));
   return app;

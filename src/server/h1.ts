@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import { Server as NetServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.js';
@@ -93,13 +94,29 @@ export function handleH1(server: Server | HttpsServer, app: App, onRequest: Retu
 }
 
 /**
- * Stops a `node:http` (or `node:https`) server gracefully: no new connections, idle keep-alive sockets closed now;
- * busy ones close after their reply, which says `Connection: close` while the listener drains.
+ * How long a keep-alive connection idle when the drain starts stays open. A client that sends its next request as
+ * soon as a reply arrives (a load balancer, a busy API client) has one on the wire at almost any moment; closing
+ * its "idle" socket then loses that request. Within the grace the request arrives and its reply says
+ * `Connection: close`; a connection still idle after it is closed like any idle one.
  */
-export function drainH1(server: Pick<Server, 'close' | 'closeIdleConnections'>): Promise<void> {
+const IDLE_GRACE_MS = 250;
+
+/**
+ * Stops a `node:http` (or `node:https`) server gracefully: no new connections; busy ones close after their reply,
+ * which says `Connection: close` while the listener drains; idle keep-alive sockets are closed after a short
+ * grace (`IDLE_GRACE_MS`). In a cluster worker, the primary stops handing it connections at once.
+ */
+export function drainH1(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeIdleConnections();
+    let closed = false;
+    // net.Server's close, not http.Server's: since Node 19 that one also closes every idle connection at once.
+    NetServer.prototype.close.call(server, () => {
+      closed = true;
+      resolve();
+    });
+    // Then http.Server's close sweeps the connections still idle and stops its timeout checks (when none is left,
+    // there is nothing to sweep, and a second close would only emit 'close' again).
+    setTimeout(() => closed || server.close(), IDLE_GRACE_MS).unref();
   });
 }
 

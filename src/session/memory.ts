@@ -1,3 +1,4 @@
+import { claimProcessLocalState } from '../cluster/process-local.js';
 import type { SessionStore, StoredSession } from './store.js';
 
 export interface MemoryStoreOptions {
@@ -9,6 +10,9 @@ export interface MemoryStoreOptions {
   pruneInterval?: number;
 }
 
+const CLUSTER_REFUSAL =
+  'MemoryStore keeps sessions in one process only: in a cluster each worker would have its own, and a user would be logged out whenever a request reached another worker; use SqliteStore or RedisStore with a cluster';
+
 interface Entry {
   /** The record as JSON: a copy by construction, so the caller's objects never alias what is stored. */
   readonly json: string;
@@ -19,7 +23,8 @@ interface Entry {
 /**
  * Sessions in this process's memory: for one process (tests, a single small server). Expired entries are never
  * returned and are swept out by an unref'd timer, so the store never keeps a process alive. Sessions are lost on
- * restart and not shared between cluster workers: use SqliteStore or RedisStore there.
+ * restart and cannot be shared between cluster workers, so a cluster worker refuses this store (it throws, and
+ * `runCluster` stops with the message): use SqliteStore or RedisStore there.
  *
  * Bounded, and the bound protects established sessions from someone creating sessions in a loop. When a write
  * needs room, what goes is, in this order:
@@ -48,6 +53,7 @@ export class MemoryStore implements SessionStore {
     for (const [name, value] of [['maxEntries', maxEntries], ['maxPerOwner', maxPerOwner], ['pruneInterval', pruneInterval]] as const) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`option ${name} must be a positive integer, got ${value}`);
     }
+    claimProcessLocalState(CLUSTER_REFUSAL);
     this.#maxEntries = maxEntries;
     this.#maxPerOwner = maxPerOwner;
     this.#timer = setInterval(() => this.prune(), pruneInterval).unref();

@@ -200,7 +200,7 @@ describe('maru serve', { concurrency: true }, () => {
     });
   }
 
-  test('maru closes idle keep-alive connections at once on SIGTERM', async () => {
+  test('maru closes idle keep-alive connections promptly on SIGTERM', async () => {
     await withMaru(['--port', '0'], async (urls, run) => {
       const { port } = new URL(urls[0]!);
       const socket = connect(Number(port), '127.0.0.1');

@@ -105,7 +105,7 @@ test('close() stops accepting new connections', async () => {
   await assert.rejects(request(`${server.url}/hello`), { code: 'ECONNREFUSED' });
 });
 
-test('close() closes idle keep-alive connections at once', async () => {
+test('close() closes idle keep-alive connections after a short grace, long before its deadline', async () => {
   const server = await serve(helloApp(), { keepAliveTimeout: 60_000 });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
