@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -35,7 +36,8 @@ async function main(): Promise<number> {
       process.stdout.write(USAGE);
       return EXIT.ok;
     }
-    log = createLogger();
+    // Several instances write to one log store: every line says which one wrote it.
+    log = createLogger().child({ instance: config.instance ?? hostname() });
   } catch (err) {
     // A bad flag, variable or LOG_LEVEL: one line and no stack trace.
     process.stderr.write(`maru: ${(err as Error).message}\n`);
@@ -60,14 +62,24 @@ async function start(config: Config, log: Logger, lifecycle: Lifecycle): Promise
   let users;
   let sessionStore: SessionStore;
   try {
-    users = await openUserRepository({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+    users = await openUserRepository({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+    });
     sessionStore = openSessionStore(config, log);
   } catch (err) {
     throw new Error(`cannot open storage: ${(err as Error).message}`, { cause: err });
   }
   lifecycle.onStop(() => Promise.all([users.close(), sessionStore.close?.()]).then(() => undefined));
   log.info(
-    { members: config.databaseUrl ? 'postgresql' : 'sqlite', sessions: config.redisUrl ? 'redis' : 'sqlite', dataDir: config.dataDir },
+    {
+      members: config.databaseUrl ? 'postgresql' : 'sqlite',
+      sessions: config.redisUrl ? 'redis' : 'sqlite',
+      dataDir: config.dataDir,
+      ...(config.databaseSchema === undefined ? {} : { schema: config.databaseSchema }),
+      ...(config.redisPrefix === undefined ? {} : { redisPrefix: config.redisPrefix }),
+    },
     'storage ready',
   );
 
@@ -101,7 +113,11 @@ async function tlsOptions(config: Config, log: Logger): Promise<TlsOptions | und
 /** Redis when REDIS_URL is set, else a table in the members' SQLite file (sessions survive restarts either way). */
 function openSessionStore(config: Config, log: Logger): SessionStore {
   if (config.redisUrl !== undefined) {
-    return new RedisStore({ url: config.redisUrl, onError: (err) => log.warn({ err: err.message }, 'redis connection error') });
+    return new RedisStore({
+      url: config.redisUrl,
+      ...(config.redisPrefix === undefined ? {} : { prefix: config.redisPrefix }),
+      onError: (err) => log.warn({ err: err.message }, 'redis connection error'),
+    });
   }
   return new SqliteStore({ database: join(config.dataDir, 'maru.db') });
 }
