@@ -17,7 +17,7 @@ test('the local config keeps deploy/nginx.conf upstream settings and puts the in
   const conf = renderLocalNginx(local);
   assert.match(conf, /server 127\.0\.0\.1:8081 max_fails=3 fail_timeout=5s;\n\s+server 127\.0\.0\.1:8082 max_fails=3 fail_timeout=5s;/);
   assert.doesNotMatch(conf, /10\.0\.0\.1[12]/);
-  for (const line of ['keepalive 32;', 'keepalive_timeout 4s;', 'map "$scheme:$server_port" $maru_port_suffix', `include ${DEPLOY_DIR}maru-proxy.conf;`]) {
+  for (const line of ['keepalive 128;', 'keepalive_timeout 4s;', 'map "$scheme:$server_port" $maru_port_suffix', `include ${DEPLOY_DIR}maru-proxy.conf;`]) {
     assert.ok(conf.includes(line), line);
   }
   assert.match(conf, /listen 127\.0\.0\.1:8443;/);
