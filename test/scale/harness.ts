@@ -55,6 +55,8 @@ export interface Scale {
   /** The instances as they run now: `restart(i)` replaces entry i. */
   readonly instances: Instance[];
   readonly schema: string;
+  /** The PEM of nginx's certificate, for a client of one's own to trust. */
+  readonly ca: string;
   /** One request through nginx (TLS, keep-alive, trusting the run's certificate). */
   request(path: string, request?: EdgeRequest): Promise<EdgeResponse>;
   /** Starts instance i again on the port it had (after a stop or a kill), so nginx's upstream finds it. */
@@ -133,6 +135,7 @@ export async function startScale({ count = 2 }: { count?: number } = {}): Promis
     nginx,
     instances,
     schema,
+    ca,
     request: (path, req = {}) => edgeRequest(`${url}${path}`, ca, req.localAddress === undefined ? agent : undefined, req),
     async restart(index) {
       const port = ports[index];

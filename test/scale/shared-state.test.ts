@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { STEPS } from '../../app/users/migrations/steps.js';
 import { DATABASE_URL } from '../services.js';
+import { h2Connect, h2Request } from '../tls/clients.js';
 import { cookiePair, scaleSkip, startScale, type EdgeResponse, type Scale } from './harness.js';
 
 const skip = await scaleSkip();
@@ -116,6 +117,22 @@ describe('two instances behind nginx share one PostgreSQL and one Redis', { skip
       redirect: 'manual',
     });
     assert.equal(direct.status, 403);
+  });
+
+  test('nginx speaks HTTP/2 at the edge: on one h2 connection the session holds on both instances, and a form from its origin passes', async () => {
+    const { cookie } = await signUp(`h2-${randomBytes(3).toString('hex')}`, 'scale-password');
+    const session = await h2Connect(scale.url, scale.ca);
+    try {
+      assert.equal(session.alpnProtocol, 'h2');
+      const answers = await Promise.all(Array.from({ length: 10 }, () => h2Request(session, '/me', { headers: { cookie } })));
+      assert.deepEqual(answers.map((res) => res.status), Array(10).fill(200));
+      assert.deepEqual([...new Set(answers.map((res) => res.headers['x-upstream']))].sort(), [scale.address(0), scale.address(1)].sort());
+      // The origin a browser sends over HTTP/2 comes from :authority; nginx forwards it, port included.
+      const logout = await h2Request(session, '/logout', { method: 'POST', headers: { origin: scale.url, 'sec-fetch-site': 'same-origin', cookie } });
+      assert.equal(logout.status, 303);
+    } finally {
+      session.close();
+    }
   });
 
   test('every log line of an instance names it', () => {
