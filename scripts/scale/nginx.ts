@@ -8,11 +8,7 @@ export interface NginxProcess {
   readonly port: number;
   readonly pid: number;
   readonly child: ChildProcess;
-  /** nginx's access log so far (`log_format upstream` of nginx-config.ts), one line per request. */
-  accessLog(): Promise<string[]>;
-  /** Writes a new config and has the running nginx load it (SIGHUP: new workers, old ones finish their requests). */
-  reload(config: string): Promise<void>;
-  /** SIGQUIT (graceful: requests in flight finish), SIGKILL after `graceMs`; resolves once nginx has exited. */
+  /** SIGQUIT (graceful: requests in flight finish), SIGTERM after `graceMs`; resolves once nginx has exited. */
   stop(graceMs?: number): Promise<void>;
   /** What nginx wrote to stderr (its error log), for a failure's message. */
   stderr(): string;
@@ -45,7 +41,7 @@ const ATTEMPTS = 20;
  */
 export async function startNginx({ dir, config, port, detached = false, startTimeoutMs = 20_000 }: StartNginxOptions): Promise<NginxProcess> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`option port must be 0 to 65535, got ${port}`);
-  await mkdir(join(dir, 'logs'), { recursive: true });
+  await mkdir(dir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     const chosen = port === 0 ? 20_000 + Math.floor(Math.random() * 10_000) : port;
     const started = await tryStart(dir, config(chosen), chosen, detached, startTimeoutMs);
@@ -66,7 +62,10 @@ async function tryStart(dir: string, config: string, port: number, detached: boo
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)));
   let exited = false;
   const exit = once(child, 'exit').then(() => void (exited = true));
-  child.once('error', (err) => (stderr += `\n${err.message}`));
+  child.once('error', (err) => {
+    stderr += `\n${err.message}`;
+    exited = true;
+  });
 
   const deadline = performance.now() + timeoutMs;
   for (;;) {
@@ -88,20 +87,16 @@ async function tryStart(dir: string, config: string, port: number, detached: boo
       pid: child.pid!,
       child,
       stderr: () => stderr,
-      async accessLog() {
-        const text = await readFile(join(dir, 'access.log'), 'utf8').catch(() => '');
-        return text.split('\n').filter((line) => line !== '');
-      },
-      async reload(next) {
-        await writeFile(confFile, next);
-        child.kill('SIGHUP');
-      },
       async stop(graceMs = 10_000) {
         if (exited) return;
         child.kill('SIGQUIT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        // Late: SIGTERM, nginx's fast shutdown, which still takes the workers down; SIGKILL of the master alone
+        // would leave them running.
+        const late = setTimeout(() => child.kill('SIGTERM'), graceMs);
+        const later = setTimeout(() => child.kill('SIGKILL'), graceMs + 5000);
         await exit;
-        clearTimeout(timer);
+        clearTimeout(late);
+        clearTimeout(later);
       },
     },
   };
