@@ -22,6 +22,11 @@ export interface InstanceOptions {
   readonly detached?: boolean;
   /** Its JSON log lines as they come, besides keeping them (the demo prints some). */
   readonly onLog?: (line: Record<string, unknown>) => void;
+  /**
+   * Keep reading its log after start-up (default true). A benchmark turns it off: parsing every access-log line
+   * would cost the measuring process CPU; the lines are then read and dropped.
+   */
+  readonly keepLogs?: boolean;
   readonly startTimeoutMs?: number;
 }
 
@@ -49,9 +54,13 @@ export interface Instance {
  * const a = await startInstance({ name: 'a', env: { DATABASE_URL, REDIS_URL }, trustProxy: '127.0.0.2' });
  */
 export async function startInstance(options: InstanceOptions): Promise<Instance> {
-  const { name, command = MARU_FROM_SOURCE, host = '127.0.0.1', port = 0, trustProxy, env = {}, detached = false, onLog, startTimeoutMs = 60_000 } = options;
+  const { name, command = MARU_FROM_SOURCE, host = '127.0.0.1', port = 0, trustProxy, env = {}, detached = false, onLog, keepLogs = true, startTimeoutMs = 60_000 } = options;
   const [program, ...args] = command;
   if (program === undefined) throw new TypeError('option command must not be empty');
+  // The port is known from the "listening" line, which is logged at info.
+  if (env.LOG_LEVEL !== undefined && !['info', 'debug', 'trace'].includes(env.LOG_LEVEL)) {
+    throw new TypeError(`option env: LOG_LEVEL must let info lines through (the listening line names the port), got ${env.LOG_LEVEL}`);
+  }
   const argv = [...args, 'serve', '--host', host, '--port', String(port), '--instance', name, ...(trustProxy === undefined ? [] : ['--trust-proxy', trustProxy])];
   const child = spawn(program, argv, { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached });
   const logs: Record<string, unknown>[] = [];
@@ -65,7 +74,8 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
       child.kill('SIGKILL');
       reject(new Error(`instance ${name} did not start within ${startTimeoutMs} ms; stderr: ${stderr}`));
     }, startTimeoutMs);
-    createInterface({ input: child.stdout! }).on('line', (text) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (text) => {
       let line: Record<string, unknown>;
       try {
         line = JSON.parse(text) as Record<string, unknown>;
@@ -78,6 +88,10 @@ export async function startInstance(options: InstanceOptions): Promise<Instance>
       if (urls?.[0] !== undefined) {
         clearTimeout(timer);
         resolve(urls[0]);
+        if (!keepLogs) {
+          lines.close();
+          child.stdout!.resume();
+        }
       }
     });
     void exited.then((code) => {
