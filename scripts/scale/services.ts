@@ -30,13 +30,15 @@ async function checkPostgres(url: string): Promise<string | undefined> {
 
 async function checkRedis(url: string): Promise<string | undefined> {
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 3000, commandTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => {});
+  // The socket's own error (ECONNREFUSED …) says more than the "Connection is closed" connect() rejects with.
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => (cause ??= err));
   try {
     await redis.connect();
     await redis.ping();
     return undefined;
   } catch (err) {
-    return `Redis is not reachable at ${redact(url)}: ${(err as Error).message || String(err)}`;
+    return `Redis is not reachable at ${redact(url)}: ${(cause ?? (err as Error)).message || String(err)}`;
   } finally {
     redis.disconnect();
   }
