@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCluster, writePidFile, type Lifecycle, type Logger } from '../src/index.js';
@@ -20,7 +21,7 @@ export async function startCluster(config: Config & { cluster: ClusterConfig }, 
     log,
     workers,
     ...(maxWorkerRss === undefined ? {} : { maxWorkerRss }),
-    ...(config.metricsPort === undefined ? {} : { metrics: { port: config.metricsPort } }),
+    ...(config.metricsPort === undefined ? {} : { metrics: { port: config.metricsPort, labels: { instance: config.instance ?? hostname() } } }),
   });
   log.info({ workers, pidFile: pidFilePath(config.dataDir) }, `maru cluster: primary ${process.pid}, ${workers} workers`);
 }

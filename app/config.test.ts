@@ -154,3 +154,30 @@ test('reads maru reload as its own command with the data directory', () => {
 test('the usage names the cluster and metrics flags and their variables', () => {
   for (const word of ['--cluster', 'CLUSTER_WORKERS', '--max-worker-rss', '--metrics-port', 'METRICS_PORT', 'maru reload']) assert.ok(USAGE.includes(word), word);
 });
+
+test('takes DATABASE_SCHEMA and REDIS_PREFIX beside their URLs, so several deployments share one server', () => {
+  const env = { DATABASE_URL: 'postgres://db/maru', REDIS_URL: 'redis://cache', DATABASE_SCHEMA: 'maru_demo', REDIS_PREFIX: 'maru-demo:' };
+  const config = loadConfig([], env);
+  assert.deepEqual([config.databaseSchema, config.redisPrefix], ['maru_demo', 'maru-demo:']);
+  const unset = loadConfig([], { DATABASE_URL: 'postgres://db/maru', REDIS_URL: 'redis://cache', DATABASE_SCHEMA: ' ', REDIS_PREFIX: '' });
+  assert.deepEqual([unset.databaseSchema, unset.redisPrefix], [undefined, undefined]);
+});
+
+test('refuses a schema that is not a plain identifier, a prefix with spaces, and either without its URL', () => {
+  const urls = { DATABASE_URL: 'postgres://db/maru', REDIS_URL: 'redis://cache' };
+  for (const bad of ['Maru', 'maru-demo', '1maru', 'a;drop', 'x'.repeat(64)]) {
+    assert.throws(() => loadConfig([], { ...urls, DATABASE_SCHEMA: bad }), (err: Error) => err instanceof TypeError && err.message.includes(`"${bad}"`), bad);
+  }
+  assert.throws(() => loadConfig([], { ...urls, REDIS_PREFIX: 'maru demo:' }), /REDIS_PREFIX must be 1-64 printable characters/);
+  assert.throws(() => loadConfig([], { DATABASE_SCHEMA: 'maru' }), /DATABASE_SCHEMA needs DATABASE_URL/);
+  assert.throws(() => loadConfig([], { REDIS_PREFIX: 'maru:' }), /REDIS_PREFIX needs REDIS_URL/);
+});
+
+test('takes --instance or INSTANCE, flag winning, and refuses a name a label or log field would need to quote', () => {
+  assert.equal(loadConfig([], {}).instance, undefined);
+  assert.equal(loadConfig([], { INSTANCE: 'web-1' }).instance, 'web-1');
+  assert.equal(loadConfig(['--instance', 'web-2:8080'], { INSTANCE: 'web-1' }).instance, 'web-2:8080');
+  assert.throws(() => loadConfig(['--instance', 'web 1'], {}), /--instance must be 1-64 letters, digits.*"web 1"/);
+  assert.throws(() => loadConfig(['--instance', ''], {}), /--instance must be/);
+  for (const word of ['--instance', 'INSTANCE', 'DATABASE_SCHEMA', 'REDIS_PREFIX']) assert.ok(USAGE.includes(word), word);
+});

@@ -43,6 +43,12 @@ export interface Config {
   readonly cluster: ClusterConfig | undefined;
   /** `/metrics` on this port of 127.0.0.1, or undefined for no metrics at all. */
   readonly metricsPort: number | undefined;
+  /** PostgreSQL schema of the members' tables (`DATABASE_SCHEMA`; default `public`). */
+  readonly databaseSchema: string | undefined;
+  /** Prefix of every Redis key (`REDIS_PREFIX`; default `sess:`), so several apps or a demo can share one Redis. */
+  readonly redisPrefix: string | undefined;
+  /** This instance's name among several (`--instance` / `INSTANCE`): on every log line, and the metrics' label. */
+  readonly instance: string | undefined;
 }
 
 export const USAGE = `maru — the member directory
@@ -57,6 +63,8 @@ Options:
   --port PORT     port to listen on; repeat for several listeners (env PORT; default 8080)
   --host HOST     address to bind (env HOST; default :: — every interface)
   --data DIR      directory of the SQLite database (env DATA_DIR; default ./data)
+  --instance NAME this instance's name among several: on every log line and the
+                  metrics' instance label (env INSTANCE; default the host name)
   -h, --help      show this help
 
 HTTPS and HTTP/2:
@@ -85,12 +93,18 @@ Behind a proxy:
 
 Environment:
   DATABASE_URL    postgres://… — keep members in PostgreSQL instead of SQLite
+  DATABASE_SCHEMA PostgreSQL schema of the members' tables (default public)
   REDIS_URL       redis://… — keep sessions in Redis instead of SQLite
+  REDIS_PREFIX    prefix of every Redis key (default sess:)
   LOG_LEVEL       fatal, error, warn, info (default), debug, trace or silent
 `;
 
 /** A bound that catches a typo (--cluster 1000) before it forks a thousand processes. */
 const MAX_WORKERS = 256;
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const REDIS_PREFIX = /^[\x21-\x7e]{1,64}$/;
+// What a Prometheus label value, a log field and a host:port all take without quoting.
+const INSTANCE_NAME = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Six months: long enough to matter (hstspreload.org asks a year for its list), short enough to undo a mistake. */
 const DEFAULT_HSTS = 15_552_000;
@@ -120,6 +134,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, { co
       cluster: { type: 'string' },
       'max-worker-rss': { type: 'string' },
       'metrics-port': { type: 'string' },
+      instance: { type: 'string' },
     },
   });
   const command = positionals[0] ?? 'serve';
@@ -141,6 +156,21 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, { co
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw new TypeError('REDIS_URL must be a redis:// or rediss:// URL (unset it to keep sessions in SQLite)');
   }
+  const databaseSchema = nonEmpty(env.DATABASE_SCHEMA);
+  if (databaseSchema !== undefined && databaseUrl === undefined) throw new TypeError('DATABASE_SCHEMA needs DATABASE_URL: it names a PostgreSQL schema');
+  // The repository takes plain lower-case identifiers only: it names the schema in SQL and in search_path.
+  if (databaseSchema !== undefined && !SCHEMA_NAME.test(databaseSchema)) {
+    throw new TypeError(`DATABASE_SCHEMA must be a lower-case SQL identifier (a-z, 0-9, _; at most 63), got "${databaseSchema}"`);
+  }
+  const redisPrefix = nonEmpty(env.REDIS_PREFIX);
+  if (redisPrefix !== undefined && redisUrl === undefined) throw new TypeError('REDIS_PREFIX needs REDIS_URL: it prefixes Redis keys');
+  if (redisPrefix !== undefined && !REDIS_PREFIX.test(redisPrefix)) {
+    throw new TypeError(`REDIS_PREFIX must be 1-64 printable characters without spaces, got "${redisPrefix}"`);
+  }
+  const instance = values.instance ?? nonEmpty(env.INSTANCE);
+  if (instance !== undefined && !INSTANCE_NAME.test(instance)) {
+    throw new TypeError(`--instance must be 1-64 letters, digits, '.', '_', ':' or '-', got "${instance}"`);
+  }
   const dataDir = values.data ?? nonEmpty(env.DATA_DIR) ?? 'data';
   const trustProxy = values['trust-proxy'] ?? nonEmpty(env.TRUST_PROXY) ?? false;
   // Checked now, so a typo is a usage error at start and not a surprise behind the proxy.
@@ -152,7 +182,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv, { co
   if (metricsPort !== undefined && metricsPort !== 0 && [...ports, ...(https?.redirectPorts ?? [])].includes(metricsPort)) {
     throw new TypeError(`port ${metricsPort} is given twice (--metrics-port must be a port of its own)`);
   }
-  return { command, ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl, https, trustProxy, cluster, metricsPort };
+  return { command, ports, host, help: values.help === true, dataDir, databaseUrl, redisUrl, databaseSchema, redisPrefix, instance, https, trustProxy, cluster, metricsPort };
 }
 
 /**

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createLifecycle, createLogger, EXIT, handleProcessEvents, signalPidFile, type Lifecycle, type Logger } from '../src/index.js';
 import { loadConfig, USAGE, type Config } from './config.js';
@@ -17,7 +18,8 @@ async function main(): Promise<number> {
       return EXIT.ok;
     }
     if (config.command === 'reload') return await reload(config.dataDir);
-    log = createLogger();
+    // Several instances write to one log store: every line says which one wrote it.
+    log = createLogger().child({ instance: config.instance ?? hostname() });
   } catch (err) {
     // A bad flag, variable or LOG_LEVEL: one line and no stack trace.
     process.stderr.write(`maru: ${(err as Error).message}\n`);

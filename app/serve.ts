@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
   createMetrics,
@@ -24,7 +25,9 @@ const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
  */
 export async function serve(config: Config, log: Logger, lifecycle: Lifecycle): Promise<void> {
   // prom-client is loaded only when metrics are asked for.
-  const metrics = config.metricsPort === undefined ? undefined : await createMetrics();
+  // A worker's series get the instance label from its primary, which sums them; one process labels its own.
+  const labels = config.cluster === undefined ? { instance: config.instance ?? hostname() } : {};
+  const metrics = config.metricsPort === undefined ? undefined : await createMetrics({ labels });
   // First, so that the primary hears why this worker stops if anything below fails.
   const worker = config.cluster === undefined ? undefined : await joinCluster(lifecycle, { log, ...(metrics === undefined ? {} : { metrics }) });
 

@@ -28,17 +28,21 @@ export interface Storage {
  * const storage = await openStorage(config, log);
  * const app = buildApp({ log, users: storage.users, sessionStore: storage.sessionStore, publicDir });
  */
-export async function openStorage(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'redisUrl'>, log: Logger): Promise<Storage> {
-  const { dataDir, databaseUrl, redisUrl } = config;
+export async function openStorage(config: Pick<Config, 'dataDir' | 'databaseUrl' | 'redisUrl'> & Partial<Pick<Config, 'databaseSchema' | 'redisPrefix'>>, log: Logger): Promise<Storage> {
+  const { dataDir, databaseUrl, redisUrl, databaseSchema, redisPrefix } = config;
   const database = databaseUrl === undefined || redisUrl === undefined ? openSqliteFile({ dataDir }) : undefined;
   let users: UserRepository | undefined;
   let sessionStore: SessionStore;
   try {
-    users = await openUserRepository({ dataDir, databaseUrl, database });
+    users = await openUserRepository({ dataDir, databaseUrl, database, ...(databaseSchema === undefined ? {} : { schema: databaseSchema }) });
     sessionStore =
       redisUrl === undefined
         ? new SqliteStore({ database: database! })
-        : new RedisStore({ url: redisUrl, onError: (err) => log.warn({ err: err.message }, 'redis connection error') });
+        : new RedisStore({
+            url: redisUrl,
+            ...(redisPrefix === undefined ? {} : { prefix: redisPrefix }),
+            onError: (err) => log.warn({ err: err.message }, 'redis connection error'),
+          });
   } catch (err) {
     await users?.close();
     database?.close();
