@@ -25,9 +25,8 @@ const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
  */
 export async function serve(config: Config, log: Logger, lifecycle: Lifecycle): Promise<void> {
   // prom-client is loaded only when metrics are asked for.
-  // A worker's series get the instance label from its primary, which sums them; one process labels its own.
-  const labels = config.cluster === undefined ? { instance: config.instance ?? hostname() } : {};
-  const metrics = config.metricsPort === undefined ? undefined : await createMetrics({ labels });
+  // Every series says which instance it comes from; the workers of one cluster share it, so the primary sums them.
+  const metrics = config.metricsPort === undefined ? undefined : await createMetrics({ labels: { instance: config.instance ?? hostname() } });
   // First, so that the primary hears why this worker stops if anything below fails.
   const worker = config.cluster === undefined ? undefined : await joinCluster(lifecycle, { log, ...(metrics === undefined ? {} : { metrics }) });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -52,12 +53,14 @@ test('/metrics on the metrics port counts the requests of both workers, and is n
   assert.match(metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
   const text = (await request(metricsUrl)).body;
   // The first test sent FRESH requests to /hello, and both workers served them.
-  assert.match(text, new RegExp(`^http_requests_total\\{method="GET",route="/hello",status="200"\\} ${FRESH}$`, 'm'));
-  assert.match(text, new RegExp(`^http_request_duration_seconds_count\\{method="GET",route="/hello",status="200"\\} ${FRESH}$`, 'm'));
-  assert.match(text, new RegExp(`^http_requests_total\\{method="GET",route="/me",status="200"\\} ${FRESH}$`, 'm'));
-  for (const pid of cluster.workers) assert.match(text, new RegExp(`^maru_worker_resident_memory_bytes\\{pid="${pid}"\\} \\d+`, 'm'));
-  assert.match(text, /^maru_workers_ready 2$/m);
-  assert.match(text, /^maru_worker_restarts_total\{cause="crash"\} 0$/m);
+  // Every series carries the instance label (the host name, as no --instance was given).
+  const instance = `instance="${hostname()}"`;
+  assert.match(text, new RegExp(`^http_requests_total\\{method="GET",route="/hello",status="200",${instance}\\} ${FRESH}$`, 'm'));
+  assert.match(text, new RegExp(`^http_request_duration_seconds_count\\{method="GET",route="/hello",status="200",${instance}\\} ${FRESH}$`, 'm'));
+  assert.match(text, new RegExp(`^http_requests_total\\{method="GET",route="/me",status="200",${instance}\\} ${FRESH}$`, 'm'));
+  for (const pid of cluster.workers) assert.match(text, new RegExp(`^maru_worker_resident_memory_bytes\\{pid="${pid}",${instance}\\} \\d+`, 'm'));
+  assert.match(text, new RegExp(`^maru_workers_ready\\{${instance}\\} 2$`, 'm'));
+  assert.match(text, new RegExp(`^maru_worker_restarts_total\\{cause="crash",${instance}\\} 0$`, 'm'));
   assert.equal((await request(`${cluster.url}/metrics`)).status, 404);
 });
 
