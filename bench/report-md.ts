@@ -1,4 +1,4 @@
-import { judgeGoals, measureMet, ratioOf, type ScenarioResult } from './result.js';
+import { cpuOf, judgeGoals, measureMet, ratioOf, roundsOf, rpsOf, type GoalVerdict, type RatioSpread, type ScenarioResult } from './result.js';
 
 /**
  * The whole report: how the figures were taken, then one section per scenario. Tables are padded so the same
@@ -30,9 +30,10 @@ function methodLines(results: readonly ScenarioResult[]): string[] {
   const m = first.method;
   return [
     `- Servers are pinned with \`taskset -c ${m.serverCore}\`; \`wrk -t${m.threads} -c${m.connections} --latency\` runs pinned to core ${m.wrkCore}, against 127.0.0.1. One wrk run at a time, so a server never shares its core with a loaded peer.`,
-    `- Per target and contender: a ${m.warmupSeconds} s warm-up run, then ${m.rounds} measured run${m.rounds > 1 ? 's' : ''} of ${m.seconds} s${m.rounds > 1 ? ' in rounds through all contenders (or, in scenarios whose servers run side by side, slices alternating between them in a rotating order); the best run counts, since other work on the machine can only slow a run down' : ''}. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
-    `- Before each target the runner waits (up to ${m.quietWaitSeconds ?? 30} s) for the machine to be quiet (≤ 10 % CPU busy over 0.5 s); a run that started on a busier machine says so in its errors column.`,
-    '- Ratios are requests/s over the baseline of the same scenario, from the same run. RSS is the server\'s resident memory after its last run. CPU/request is the server\'s user + system CPU time over the measured run divided by its requests: it moves far less than requests/s when other work shares the machine.',
+    `- Per target and contender: a ${m.warmupSeconds} s warm-up run, then ${m.rounds} measured run${m.rounds > 1 ? 's' : ''} of ${m.seconds} s${m.rounds > 1 ? ' in rounds through all contenders (in scenarios whose servers run side by side, short slices alternating between them in a rotating order)' : ''}. Before measuring, one request per target checks the status; a wrong status fails the contender (shown as FAILED, never as a number).`,
+    `- Before each run the runner waits (up to ${m.quietWaitSeconds ?? 30} s) for the machine to be quiet (≤ 10 % CPU busy over 0.5 s); runs that started on a busier machine are counted in the errors column (\`busy 2/8\`: two rounds of eight).`,
+    "- Requests/s and CPU/request are the **median** of the rounds (the best round and the spread are shown beside them). CPU/request is the server's user + system CPU time over a round divided by its requests, summed over its processes (nginx: master and worker): it moves far less than requests/s when other work shares the machine. RSS is the server's resident memory (all its processes) after its last run.",
+    '- Ratios are over the baseline of the same scenario, from the same run. A goal is judged round by round: round i of the contender against round i of the baseline (measured moments apart, so a disturbance that slowed both cancels out), by CPU time per request; the verdict is the median of those paired ratios, and it is marked **within the noise** when the middle half of them lies on both sides of the goal.',
     '- Servers log nothing unless their name says so (`maru (access log on)` writes one pino JSON line per request to /dev/null).',
     ...results.map((r) => `- \`${r.id}\`: ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine.cpu} (${r.machine.cores} cores), Node ${r.machine.node}, wrk ${r.machine.wrk}, ${r.machine.kernel}; ${r.method.warmupSeconds} s warm-up, ${r.method.rounds ?? 1} × ${r.method.seconds} s measured.`),
   ];
@@ -49,29 +50,47 @@ export function renderScenario(result: ScenarioResult): string[] {
   for (const target of result.targets) {
     lines.push(`### ${target.name}`, '');
     const rounds = result.method.rounds > 1;
-    const header = ['contender', 'requests/s', `× ${result.baseline}`, 'p99 latency', 'CPU/request', ...(target.throughput ? ['transfer/s'] : []), ...(rounds ? ['each round, r/s'] : []), 'errors', 'RSS'];
+    const header = [
+      'contender',
+      'requests/s',
+      `× ${result.baseline}`,
+      'CPU/request',
+      `× ${result.baseline} by CPU`,
+      'p99 latency',
+      ...(target.throughput ? ['transfer/s'] : []),
+      ...(rounds ? ['rounds: best · lowest, r/s'] : []),
+      'errors',
+      'RSS',
+    ];
     const rows: string[][] = [];
     for (const contender of result.contenders) {
       const cell = contender.cells[target.name];
       const rss = contender.rssAfter === undefined ? '' : `${(contender.rssAfter / 2 ** 20).toFixed(0)} MB`;
       if (cell === undefined || cell.kind !== 'measured') {
         const shown = contender.failure !== undefined ? 'FAILED' : cell?.kind === 'failed' ? `FAILED: ${oneLine(cell.reason)}` : '—';
-        rows.push([contender.name, shown, '', '', '', ...(target.throughput ? [''] : []), ...(rounds ? [''] : []), '', rss]);
+        rows.push([contender.name, shown, '', '', '', '', ...(target.throughput ? [''] : []), ...(rounds ? [''] : []), '', rss]);
         continue;
       }
       const w = cell.wrk;
+      const all = roundsOf(cell);
+      const rps = rpsOf(result, contender.name, target.name)!;
+      const cpu = cpuOf(result, contender.name, target.name);
       const ratio = ratioOf(result, contender.name, target.name);
-      const busy = cell.busyBefore !== undefined && cell.busyBefore > 0.1 ? ` · machine ${Math.round(cell.busyBefore * 100)}% busy before` : '';
-      const errors = (w.non2xx + w.socketErrors === 0 ? '0' : `${w.non2xx} ≥400, ${w.socketErrors} socket`) + busy;
+      const baselineCpu = cpuOf(result, result.baseline, target.name);
+      const busyRounds = all.filter((r) => r.busyBefore !== undefined && r.busyBefore > 0.1).length;
+      const busy = busyRounds === 0 ? '' : ` · busy ${busyRounds}/${all.length}`;
+      const errorCount = all.reduce((n, r) => n + (r.errors ?? 0), 0);
+      const rates = all.map((r) => r.requestsPerSec);
       rows.push([
         contender.name,
-        Math.round(w.requestsPerSec).toLocaleString('en-US'),
+        count(rps),
         ratio === undefined ? '' : `${ratio.toFixed(2)}×`,
+        cpu === undefined ? '' : `${cpu.toFixed(1)} µs`,
+        cpu === undefined || baselineCpu === undefined || cpu === 0 ? '' : `${(baselineCpu / cpu).toFixed(2)}×`,
         `${w.p99Ms.toFixed(2)} ms`,
-        cell.cpuPerRequestUs === undefined ? '' : `${cell.cpuPerRequestUs.toFixed(1)} µs`,
-        ...(target.throughput ? [`${(w.transferPerSec / 2 ** 20).toFixed(1)} MB/s`] : []),
-        ...(rounds ? [(cell.samples ?? [w.requestsPerSec]).map((n) => Math.round(n).toLocaleString('en-US')).join(' · ')] : []),
-        errors,
+        ...(target.throughput ? [`${((w.transferPerSec * rps) / w.requestsPerSec / 2 ** 20).toFixed(1)} MB/s`] : []),
+        ...(rounds ? [`${count(Math.max(...rates))} · ${count(Math.min(...rates))}`] : []),
+        `${errorCount}${busy}`,
         rss,
       ]);
     }
@@ -80,16 +99,28 @@ export function renderScenario(result: ScenarioResult): string[] {
 
   const verdicts = judgeGoals(result);
   if (verdicts.length > 0 || result.measures.length > 0) lines.push('### Goals', '');
-  for (const v of verdicts) {
-    const shown = v.ratio === undefined ? 'not measured' : `${v.ratio.toFixed(3)}×`;
-    const byCpu = v.cpuRatio === undefined ? '' : ` (by CPU time per request: ${v.cpuRatio.toFixed(3)}×, ${v.cpuRatio >= v.goal.atLeast ? 'met' : 'missed'})`;
-    lines.push(`- ${v.met ? 'met' : '**MISSED**'}: ${v.goal.contender} ≥ ${v.goal.atLeast}× ${v.goal.against} on ${v.target} — ${shown}${byCpu}`);
-  }
+  for (const v of verdicts) lines.push(verdictLine(v));
   for (const m of result.measures) {
     const bound = m.atMost === undefined ? '' : ` (goal ≤ ${m.atMost} ${m.unit}: ${measureMet(m) ? 'met' : '**MISSED**'})`;
     lines.push(`- ${m.name}: **${formatValue(m.value)} ${m.unit}**${bound}${m.method === undefined ? '' : ` — ${m.method}`}`);
   }
   return lines;
+}
+
+/** One goal's verdict: the judged median, the spread of the paired rounds, and the other kind of ratio for scale. */
+function verdictLine(v: GoalVerdict): string {
+  const claim = `${v.goal.contender} ≥ ${v.goal.atLeast}× ${v.goal.against} on ${v.target}`;
+  if (v.judged === undefined) return `- **MISSED**: ${claim} — not measured`;
+  const status = v.met ? 'met' : '**MISSED**';
+  const noise = v.withinNoise ? ', **within the noise**' : '';
+  const describe = (s: RatioSpread) => `${s.median.toFixed(2)}× (middle half of ${s.rounds} paired rounds ${s.low.toFixed(2)}–${s.high.toFixed(2)}×, all ${s.min.toFixed(2)}–${s.max.toFixed(2)}×)`;
+  const judged = `${v.by === 'cpu' ? 'by CPU time per request' : 'by requests/s'} ${describe(v.judged)}`;
+  const other = v.by === 'cpu' && v.rps !== undefined ? `; by requests/s ${v.rps.median.toFixed(2)}×` : '';
+  return `- ${status}${noise}: ${claim} — ${judged}${other}`;
+}
+
+function count(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
 }
 
 function formatValue(value: number): string {

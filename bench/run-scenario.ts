@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, probe } from './probe.js';
-import type { Cell, ContenderResult, Machine, Method, ScenarioResult } from './result.js';
+import type { Cell, ContenderResult, Machine, Method, Round, ScenarioResult } from './result.js';
 import type { Contender, Measure, Scenario, Target } from './scenario.js';
 import { waitForQuiet } from './quiet.js';
 import { startServer, type ServerProcess } from './server-process.js';
@@ -72,8 +72,8 @@ async function runInRounds(scenario: Scenario, workDir: string, options: RunOpti
 }
 
 /**
- * One contender's rounds as one result: on each target the round with the most requests/s (other work on the
- * machine can only slow a run down), with every round's figure kept; any failed round fails the contender.
+ * One contender's rounds as one result: on each target every round's figures in order (the report takes their
+ * median) and, as `wrk`, the round with the most requests/s; any failed round fails the contender.
  */
 export function bestOf(runs: readonly ContenderResult[]): ContenderResult {
   const first = runs[0]!;
@@ -87,8 +87,7 @@ export function bestOf(runs: readonly ContenderResult[]): ContenderResult {
       cells[name] = failedCell ?? first.cells[name]!;
       continue;
     }
-    const best = measured.reduce((a, b) => (b.wrk.requestsPerSec > a.wrk.requestsPerSec ? b : a));
-    cells[name] = { ...best, samples: measured.map((c) => c.wrk.requestsPerSec) };
+    cells[name] = combine(measured);
   }
   const rss = runs.map((r) => r.rssAfter).filter((v): v is number => v !== undefined);
   return { name: first.name, cells, ...(rss.length === 0 ? {} : { rssAfter: Math.max(...rss) }) };
@@ -156,7 +155,8 @@ async function runContender(scenario: Scenario, contender: Contender, workDir: s
 /**
  * Every contender running side by side (each idle while another is measured), and each target measured in short
  * slices that alternate between contenders, round after round, in a rotating order: a disturbance from other work
- * on the machine then lands on one slice of each contender instead of on all of one. The best slice counts.
+ * on the machine then lands on one slice of each contender instead of on all of one, and round i of two contenders
+ * can be compared as a pair. Every slice is kept; the report takes medians.
  */
 async function runInterleaved(scenario: Scenario, workDir: string, options: RunOptions): Promise<ContenderResult[]> {
   const { method, say } = options;
@@ -202,13 +202,27 @@ async function runInterleaved(scenario: Scenario, workDir: string, options: RunO
   return scenario.contenders.flatMap((c) => results.get(c.name) ?? []);
 }
 
-/** The measured slice with the most requests/s, with every slice's figure; a failed slice wins (it must be seen). */
+/** Every slice's figures in round order, with the best slice as the cell's own; a failed slice wins (it must be seen). */
 function bestCell(cells: readonly Cell[]): Cell {
   const failed = cells.find((c) => c.kind === 'failed');
   const measured = cells.filter((c): c is Extract<Cell, { kind: 'measured' }> => c.kind === 'measured');
   if (failed !== undefined || measured.length === 0) return failed ?? { kind: 'failed', reason: 'not measured' };
+  return combine(measured);
+}
+
+type Measured = Extract<Cell, { kind: 'measured' }>;
+
+/** Measured rounds as one cell: the best (most requests/s) as its own figures, and every round kept, in order. */
+function combine(measured: readonly Measured[]): Measured {
   const best = measured.reduce((a, b) => (b.wrk.requestsPerSec > a.wrk.requestsPerSec ? b : a));
-  return measured.length === 1 ? best : { ...best, samples: measured.map((c) => c.wrk.requestsPerSec) };
+  if (measured.length === 1) return best;
+  const rounds: Round[] = measured.map((c) => ({
+    requestsPerSec: c.wrk.requestsPerSec,
+    ...(c.cpuPerRequestUs === undefined ? {} : { cpuPerRequestUs: c.cpuPerRequestUs }),
+    ...(c.busyBefore === undefined ? {} : { busyBefore: c.busyBefore }),
+    errors: c.wrk.non2xx + c.wrk.socketErrors,
+  }));
+  return { ...best, rounds };
 }
 
 function describe(cell: Cell): string {

@@ -57,8 +57,9 @@ async function main(): Promise<number> {
     threads: 1,
     connections: seconds('BENCH_CONNECTIONS', 64),
     warmupSeconds: seconds('BENCH_WARMUP', 2),
-    seconds: seconds('BENCH_DURATION', 5),
-    rounds: seconds('BENCH_ROUNDS', 3),
+    // Many short rounds rather than a few long ones: their median and their spread say more on a shared machine.
+    seconds: seconds('BENCH_DURATION', 2),
+    rounds: seconds('BENCH_ROUNDS', 8),
     quietWaitSeconds: seconds('BENCH_QUIET_WAIT', 5),
   };
   if (method.seconds === 0 || method.connections === 0 || method.rounds === 0) throw new TypeError('BENCH_DURATION, BENCH_CONNECTIONS and BENCH_ROUNDS must be at least 1');

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { probe } from './probe.js';
 
@@ -16,9 +16,12 @@ export interface ServerProcess {
   readonly pid: number;
   /** Resolves to the answer's status once the server answers `readyPath` (any status), rejects after `timeoutMs`. */
   ready(readyPath: string, timeoutMs?: number): Promise<number>;
-  /** Resident set size now, in bytes (from /proc). */
+  /** Resident set size now, in bytes, of the server and every process it started (from /proc). */
   rss(): Promise<number | undefined>;
-  /** CPU time (user + system, all threads) the server has used so far, in seconds (from /proc). */
+  /**
+   * CPU time (user + system, all threads) the server and every process it started (nginx's worker, a cluster's
+   * workers) have used so far, in seconds (from /proc).
+   */
   cpuSeconds(): Promise<number | undefined>;
   /** SIGTERM, then SIGKILL when it has not exited within `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -75,17 +78,10 @@ export function startServer(argv: readonly string[], { port, core, env = {}, cwd
         await sleep(20);
       }
     },
-    async rss() {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-      const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
-      return kb === null ? undefined : Number(kb[1]) * 1024;
-    },
+    rss: () => sumOverTree(child.pid, rssOf),
     async cpuSeconds() {
-      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
-      // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : undefined;
+      const ticks = await sumOverTree(child.pid, cpuTicksOf);
+      return ticks === undefined ? undefined : ticks / CLOCK_TICKS;
     },
     async stop(graceMs = 3000) {
       if (exit !== undefined) return;
@@ -96,4 +92,41 @@ export function startServer(argv: readonly string[], { port, core, env = {}, cwd
     },
     stderrTail: () => stderr.trim().split('\n').slice(-8).join('\n'),
   };
+}
+
+/**
+ * A figure summed over a process and its descendants, found through /proc/<pid>/task/<tid>/children (Linux 3.5+).
+ * nginx's master does no work itself: its worker serves every request, so measuring the master alone reads 0.
+ */
+async function sumOverTree(pid: number | undefined, figure: (pid: number) => Promise<number | undefined>): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  const own = await figure(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const child of await childrenOf(pid)) total += (await sumOverTree(child, figure)) ?? 0;
+  return total;
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const children: number[] = [];
+  for (const tid of tasks) {
+    const list = await readFile(`/proc/${pid}/task/${tid}/children`, 'utf8').catch(() => '');
+    for (const word of list.split(' ')) if (word.trim() !== '') children.push(Number(word));
+  }
+  return children;
+}
+
+async function rssOf(pid: number): Promise<number | undefined> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return kb === null ? undefined : Number(kb[1]) * 1024;
+}
+
+async function cpuTicksOf(pid: number): Promise<number | undefined> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return Number.isFinite(ticks) ? ticks : undefined;
 }
