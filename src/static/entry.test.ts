@@ -77,3 +77,17 @@ test('ignores a precompressed sibling older than the file, or one that is a syml
     await cleanup();
   }
 });
+
+test('keeps a compressible file over 256 KiB in memory without compressing it at load', async () => {
+  const big = CSS.repeat(Math.ceil((300 * 1024) / CSS.length));
+  const { root, cleanup } = await makeTree({ 'big.css': big });
+  try {
+    const entry = await entryOf(root, 'big.css', { maxMemoryFile: 1024 * 1024 });
+    assert.equal(entry.identity.bytes?.length, big.length);
+    assert.equal(entry.br, undefined);
+    assert.equal(entry.gzip, undefined);
+    assert.equal(entry.identity.headers['vary'], 'Accept-Encoding');
+  } finally {
+    await cleanup();
+  }
+});

@@ -10,7 +10,7 @@ import { serve, type TestServer } from '../server.js';
 import { makeTree, rawRequest, request } from './fixture.js';
 
 const CSS = 'body { color: #333; margin: 0 auto; }\n'.repeat(200); // 7.6 KB, compressible
-const BIG_JS = 'console.log("a fairly long line of javascript");\n'.repeat(3000); // ~150 KB: streamed, not cached
+const BIG_JS = 'console.log("a fairly long line of javascript");\n'.repeat(24000); // ~1.2 MB: over the cache's 1 MiB per file, streamed
 const PNG = Buffer.alloc(4096, 7);
 
 describe('serveStatic as middleware', () => {
