@@ -43,3 +43,22 @@ describe('PostgresUserRepository set-up', () => {
     await assert.rejects(PostgresUserRepository.open({ pg, connectionString: DATABASE_URL, maxConnections: 0 }), /option maxConnections/);
   });
 });
+
+describe('PostgresUserRepository list times', { skip }, () => {
+  test('lists a time whose milliseconds end in zeros, or are zero, in full toISOString() form', async () => {
+    const schema = `maru_users_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const repo = await PostgresUserRepository.open({ pg, connectionString: DATABASE_URL, schema, maxConnections: 1 });
+    try {
+      const created = await repo.create({ name: 'zeros', passwordHash: 'x' });
+      assert.ok(created.ok);
+      // Times whose text PostgreSQL would cut short (05.5, 05): the list must still write all three digits.
+      await admin!.query(`UPDATE ${schema}.users SET created_at = $2, updated_at = $3 WHERE id = $1`, [created.user.id, '2026-01-02T03:04:05.500Z', '2026-01-02T03:04:05.000Z']);
+      const [user] = JSON.parse((await repo.listJson({ limit: 1 })).json) as { createdAt: string; updatedAt: string }[];
+      assert.equal(user?.createdAt, '2026-01-02T03:04:05.500Z');
+      assert.equal(user?.updatedAt, '2026-01-02T03:04:05.000Z');
+    } finally {
+      await repo.close();
+      await admin!.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    }
+  });
+});

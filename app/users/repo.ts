@@ -18,6 +18,14 @@ export interface UserPage {
   readonly nextCursor: string | undefined;
 }
 
+/** A page of members as the API shows it, serialised by the database (see `UserRepository.listJson`). */
+export interface UserPageJson {
+  /** A JSON array of the page's members, each exactly `{ id, name, createdAt, updatedAt }` (a User). */
+  readonly json: string;
+  /** As in UserPage. */
+  readonly nextCursor: string | undefined;
+}
+
 /** Why a write did not happen. */
 export type WriteConflict = { readonly ok: false; readonly reason: 'name-taken' };
 
@@ -47,6 +55,11 @@ export interface UserRepository {
    * 400). Keyset pagination: members added after a cursor was issued appear on later pages, none repeat.
    */
   list(options: { limit: number; cursor?: string }): Promise<UserPage>;
+  /**
+   * The same page as `list`, as JSON text made by the database: an API answer costs no row objects, no Dates and no
+   * JSON.stringify in JavaScript. Same limits and errors as `list`.
+   */
+  listJson(options: { limit: number; cursor?: string }): Promise<UserPageJson>;
   /**
    * Undefined when there is no such user. Either change may be left out; with neither, the member is returned as is.
    * `updatedAt` moves on every write, a password change included.

@@ -4,7 +4,8 @@ import { openSqliteFile } from '../storage/sqlite-file.js';
 import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
 import { migrateSqlite } from './migrations/sqlite.js';
 import { legacyNameKey, nameKey } from './name-key.js';
-import type { User, UserPage, UserRecord, UserRepository, WriteConflict } from './repo.js';
+import { pageOfJsonRows } from './page-json.js';
+import type { User, UserPage, UserPageJson, UserRecord, UserRepository, WriteConflict } from './repo.js';
 
 export type SqliteUserRepositoryOptions =
   /** The app's open `maru.db` (see openSqliteFile), shared with others: the repository never closes it. */
@@ -24,9 +25,10 @@ interface Row {
 }
 
 const COLUMNS = 'id, name, password_hash, created_at, updated_at';
-// What list() reads: no password hash, and already named as a User, so the rows are returned as they come
-// (measured: 101 rows in ~120 µs against ~165 µs reading every column and mapping each row).
-const USER_COLUMNS = 'id, name, created_at AS createdAt, updated_at AS updatedAt';
+// What a page of the list reads: each member as the JSON of a User, made by SQLite (no password hash). One string
+// per row instead of an object of four: 101 rows to the JSON of the page in ~60 µs of CPU, against ~170 µs for
+// row objects and JSON.stringify (measured here, median of 12 rounds).
+const USER_JSON = "json_object('id', id, 'name', name, 'createdAt', created_at, 'updatedAt', updated_at)";
 
 /**
  * Members in the app's SQLite file, `maru.db`, through better-sqlite3: on a connection it is given (shared with the
@@ -82,16 +84,18 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async list(options: { limit: number; cursor?: string }): Promise<UserPage> {
+    const page = await this.listJson(options);
+    return { users: JSON.parse(page.json) as User[], nextCursor: page.nextCursor };
+  }
+
+  async listJson(options: { limit: number; cursor?: string }): Promise<UserPageJson> {
     const limit = checkLimit(options.limit);
     // One row past the page says whether there is a next one.
     const rows =
       options.cursor === undefined
         ? this.#statements.first.all(limit + 1)
         : this.#statements.after.all({ ...decodeCursor(options.cursor), limit: limit + 1 });
-    const users = rows.length > limit ? rows.slice(0, limit) : rows;
-    const last = users.at(-1);
-    const nextCursor = rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : undefined;
-    return { users, nextCursor };
+    return pageOfJsonRows(rows, limit);
   }
 
   async update(
@@ -147,11 +151,13 @@ function prepare(db: Database.Database) {
     byNameKey: db.prepare<{ key: string; legacy: string }, Row>(
       `SELECT ${COLUMNS} FROM users WHERE name_key IN (:key, :legacy) ORDER BY name_key = :legacy DESC LIMIT 1`,
     ),
-    first: db.prepare<[number], User>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, id LIMIT ?`),
+    first: db.prepare<[number], string>(`SELECT ${USER_JSON} FROM users ORDER BY created_at, id LIMIT ?`).pluck(),
     // A row value comparison, so SQLite seeks the (created_at, id) index instead of scanning.
-    after: db.prepare<{ createdAt: string; id: string; limit: number }, User>(
-      `SELECT ${USER_COLUMNS} FROM users WHERE (created_at, id) > (:createdAt, :id) ORDER BY created_at, id LIMIT :limit`,
-    ),
+    after: db
+      .prepare<{ createdAt: string; id: string; limit: number }, string>(
+        `SELECT ${USER_JSON} FROM users WHERE (created_at, id) > (:createdAt, :id) ORDER BY created_at, id LIMIT :limit`,
+      )
+      .pluck(),
     // NULL means "leave as is"; updated_at changes even when only the password does.
     update: db.prepare<{ id: string; name: string | null; name_key: string | null; password_hash: string | null; updated_at: string }, Row>(
       `UPDATE users SET name = coalesce(:name, name), name_key = coalesce(:name_key, name_key),

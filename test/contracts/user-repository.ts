@@ -188,6 +188,30 @@ export function userRepositoryContract(makeFixture: () => Promise<UserRepository
       }
     }));
 
+  test('listJson pages are JSON arrays of the members as created, hostile names included, with list()\'s cursors', () =>
+    withRepo(async (repo) => {
+      const created = await createInOrder(repo, ['ann', 'bob', ...HOSTILE_NAMES]);
+      const seen: User[] = [];
+      let cursor: string | undefined;
+      do {
+        const options = cursor === undefined ? { limit: 3 } : { limit: 3, cursor };
+        const page = await repo.listJson(options);
+        const users = JSON.parse(page.json) as User[];
+        for (const user of users) assertPlainUser(user);
+        assert.equal(page.nextCursor, (await repo.list(options)).nextCursor);
+        seen.push(...users);
+        cursor = page.nextCursor;
+      } while (cursor !== undefined);
+      assert.deepEqual(seen, created);
+      await assert.rejects(repo.listJson({ limit: 0 }), RangeError);
+      await assert.rejects(repo.listJson({ limit: 3, cursor: 'nope!' }), RangeError);
+    }));
+
+  test('listJson of an empty directory is an empty array and no next page', () =>
+    withRepo(async (repo) => {
+      assert.deepEqual(await repo.listJson({ limit: 10 }), { json: '[]', nextCursor: undefined });
+    }));
+
   test('list throws a RangeError for a malformed cursor', () =>
     withRepo(async (repo) => {
       await createOk(repo, 'a');
