@@ -66,3 +66,34 @@ describe('SqliteUserRepository set-up', () => {
     assert.throws(() => new SqliteUserRepository({ database: {} as never }), /option database/);
   });
 });
+
+describe('SqliteUserRepository kept pages', () => {
+  // Sorted: two members created in the same millisecond are listed in the order of their random ids.
+  const names = async (repo: SqliteUserRepository) => (JSON.parse((await repo.listJson({ limit: 10 })).json) as { name: string }[]).map((u) => u.name).sort();
+
+  test('a page kept in memory shows every change, made here or by another connection to the file', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'maru-users-'));
+    const here = new SqliteUserRepository({ dataDir: root });
+    const there = new SqliteUserRepository({ dataDir: root });
+    try {
+      const ann = await here.create({ name: 'ann', passwordHash: 'x' });
+      assert.deepEqual(await names(here), ['ann']);
+      assert.deepEqual(await names(here), ['ann']); // now kept
+      await there.create({ name: 'bob', passwordHash: 'x' });
+      assert.deepEqual(await names(here), ['ann', 'bob']);
+      assert.ok(ann.ok);
+      await here.update(ann.user.id, { name: 'anna' });
+      assert.deepEqual(await names(here), ['anna', 'bob']);
+      const raw = new Database(join(root, 'maru.db'));
+      raw.prepare("UPDATE users SET name = 'bobby' WHERE name = 'bob'").run();
+      raw.close();
+      assert.deepEqual(await names(here), ['anna', 'bobby']);
+      await here.delete(ann.user.id);
+      assert.deepEqual(await names(here), ['bobby']);
+    } finally {
+      await here.close();
+      await there.close();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

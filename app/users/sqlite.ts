@@ -28,6 +28,8 @@ const COLUMNS = 'id, name, password_hash, created_at, updated_at';
 // What a page of the list reads: each member as the JSON of a User, made by SQLite (no password hash). One string
 // per row instead of an object of four: 101 rows to the JSON of the page in ~60 µs of CPU, against ~170 µs for
 // row objects and JSON.stringify (measured here, median of 12 rounds).
+/** How many pages of the list listJson keeps at most (about 15 KB each at 100 members a page). */
+const MAX_KEPT_PAGES = 64;
 const USER_JSON = "json_object('id', id, 'name', name, 'createdAt', created_at, 'updatedAt', updated_at)";
 
 /**
@@ -47,6 +49,9 @@ export class SqliteUserRepository implements UserRepository {
   readonly #db: Database.Database;
   readonly #owned: boolean;
   readonly #statements: ReturnType<typeof prepare>;
+  /** Pages of listJson by limit and cursor, valid while no connection has changed the database (see listJson). */
+  readonly #pages = new Map<string, UserPageJson>();
+  #pagesVersion: number | undefined;
 
   constructor(options: SqliteUserRepositoryOptions) {
     this.#owned = !('database' in options);
@@ -66,6 +71,7 @@ export class SqliteUserRepository implements UserRepository {
     const row: Row = { id: randomUUID(), name: input.name, password_hash: input.passwordHash, created_at: now, updated_at: now };
     try {
       this.#statements.insert.run({ ...row, name_key: nameKey(input.name) });
+      this.#pages.clear();
     } catch (err) {
       if (isUniqueViolation(err)) return { ok: false, reason: 'name-taken' };
       throw err;
@@ -88,14 +94,32 @@ export class SqliteUserRepository implements UserRepository {
     return { users: JSON.parse(page.json) as User[], nextCursor: page.nextCursor };
   }
 
+  /**
+   * Pages are kept in memory and served again while the database is unchanged: `PRAGMA data_version` moves when
+   * another connection (another process, a cluster worker) commits, and this connection's own writes go through
+   * create, update and delete, which drop the pages. So a page is never stale, and a repeated one costs a pragma
+   * (~2 µs) instead of a query (~60 µs of CPU for 101 rows, measured here).
+   */
   async listJson(options: { limit: number; cursor?: string }): Promise<UserPageJson> {
     const limit = checkLimit(options.limit);
-    // One row past the page says whether there is a next one.
+    const version = this.#statements.dataVersion.get();
+    if (version !== this.#pagesVersion) {
+      this.#pages.clear();
+      this.#pagesVersion = version;
+    }
+    const key = options.cursor === undefined ? String(limit) : `${limit} ${options.cursor}`;
+    const kept = this.#pages.get(key);
+    if (kept !== undefined) return kept;
+    // One row past the page says whether there is a next one. A malformed cursor throws here, and is never kept.
     const rows =
       options.cursor === undefined
         ? this.#statements.first.all(limit + 1)
         : this.#statements.after.all({ ...decodeCursor(options.cursor), limit: limit + 1 });
-    return pageOfJsonRows(rows, limit);
+    const page = pageOfJsonRows(rows, limit);
+    // Bounded: every valid cursor is a key, and a client can make many.
+    if (this.#pages.size >= MAX_KEPT_PAGES) this.#pages.clear();
+    this.#pages.set(key, page);
+    return page;
   }
 
   async update(
@@ -115,6 +139,7 @@ export class SqliteUserRepository implements UserRepository {
     };
     try {
       const row = this.#statements.update.get(params);
+      this.#pages.clear();
       return row === undefined ? undefined : { ok: true, user: toUser(row) };
     } catch (err) {
       if (isUniqueViolation(err)) return { ok: false, reason: 'name-taken' };
@@ -123,7 +148,9 @@ export class SqliteUserRepository implements UserRepository {
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.#statements.delete.run(id).changes > 0;
+    const deleted = this.#statements.delete.run(id).changes > 0;
+    if (deleted) this.#pages.clear();
+    return deleted;
   }
 
   /** Closes the file when the repository opened it; a shared connection is its owner's to close. */
@@ -165,6 +192,8 @@ function prepare(db: Database.Database) {
        WHERE id = :id RETURNING ${COLUMNS}`,
     ),
     delete: db.prepare<[string]>('DELETE FROM users WHERE id = ?'),
+    // https://www.sqlite.org/pragma.html#pragma_data_version
+    dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
   };
 }
 
