@@ -54,6 +54,25 @@ test('matches no weak tag in a strong comparison list', () => {
   assert.equal(etagListMatches('W/"abc", "def"', '"abc"', true), true);
 });
 
+const listCases: [claim: string, header: string, expected: boolean][] = [
+  ['matches the tag alone', '"abc"', true],
+  ['matches the tag first, in the middle or last in a list', '"abc", "x"|"x","abc","y"|"x" ,\t"abc"', true],
+  ['matches a strong tag after a weak copy of it', 'W/"abc", "abc"', true],
+  ['matches * alone, with whitespace around', ' * ', true],
+  ['matches no tag that only contains the tag', '"x"abc"", "abc"x', false],
+  ['matches no tag that another tag ends with or starts with', '"xabc", "abcx"', false],
+  ['matches no tag glued to another without a comma', '"x""abc"', false],
+  ['matches no list without the tag', '"x", W/"y", *x', false],
+];
+
+for (const [claim, headers, expected] of listCases) {
+  test(`etagListMatches ${claim}`, () => {
+    for (const header of headers.split('|')) {
+      assert.equal(etagListMatches(header, '"abc"', false), expected, header);
+    }
+  });
+}
+
 test('reads HTTP dates in whole seconds and refuses garbage', () => {
   assert.equal(parseHttpDate('Mon, 01 Jan 2024 00:00:00 GMT'), 1704067200);
   assert.equal(parseHttpDate('not a date'), undefined);
