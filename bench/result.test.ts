@@ -6,7 +6,7 @@ function cell(rounds: readonly [rps: number, cpu: number][]): Cell {
   const best = rounds.reduce((a, b) => (b[0] > a[0] ? b : a));
   return {
     kind: 'measured',
-    wrk: { requestsPerSec: best[0], p99Ms: 1, transferPerSec: 1, requests: best[0] * 2, non2xx: 0, socketErrors: 0 },
+    wrk: { requestsPerSec: best[0], p50Ms: 1, p99Ms: 1, transferPerSec: 1, requests: best[0] * 2, non2xx: 0, socketErrors: 0 },
     cpuPerRequestUs: best[1],
     rounds: rounds.map(([requestsPerSec, cpuPerRequestUs]) => ({ requestsPerSec, cpuPerRequestUs })),
   };

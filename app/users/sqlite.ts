@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { openSqliteFile } from '../storage/sqlite-file.js';
-import { checkLimit, decodeCursor, encodeCursor } from './cursor.js';
+import { checkLimit, decodeCursor } from './cursor.js';
 import { migrateSqlite } from './migrations/sqlite.js';
 import { legacyNameKey, nameKey } from './name-key.js';
 import { pageOfJsonRows } from './page-json.js';
