@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Contender, Measure, Scenario } from '../scenario.js';
-import { measureStartup, median } from '../startup.js';
+import type { Contender, Scenario } from '../scenario.js';
 
 const server = (file: string) => fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
 const node = (file: string, env?: Record<string, string>): Pick<Contender, 'command' | 'env'> => ({ command: () => [process.execPath, server(file)], ...(env === undefined ? {} : { env }) });
@@ -45,23 +44,4 @@ export const core: Scenario = {
     { contender: 'maru', against: 'fastify', atLeast: 1.0 },
     { contender: 'member directory', against: 'node:http', atLeast: 0.95, targets: ['GET /hello'] },
   ],
-  async measures(workDir) {
-    const app = await measureStartup({
-      argv: [process.execPath, fileURLToPath(new URL('../../app/main.js', import.meta.url)), 'serve', '--port', '{port}', '--host', '127.0.0.1'],
-      env: { LOG_LEVEL: 'warn', DATA_DIR: workDir },
-      readyPath: '/healthz',
-      warmPaths: ['/', '/hello', '/healthz'],
-      core: SERVER_CORE,
-    });
-    const bare = await measureStartup({ argv: [process.execPath, server('node-http.js')], readyPath: '/hello', runs: 5, core: SERVER_CORE });
-    const how = `median of ${app.startSeconds.length} runs, pinned to one core, polling every 2 ms`;
-    const rss = `VmRSS after start-up, 30 requests and 0.5 s idle, median of ${app.idleRss.length} runs`;
-    const measures: Measure[] = [
-      { name: 'app: process start to first answered request (`maru serve`, GET /healthz)', value: median(app.startSeconds), unit: 's', atMost: 0.15, method: how },
-      { name: 'app: idle RSS', value: median(app.idleRss) / 2 ** 20, unit: 'MB', atMost: 50, method: rss },
-      { name: 'for scale: bare node:http server, start to first answer', value: median(bare.startSeconds), unit: 's', method: `median of ${bare.startSeconds.length} runs` },
-      { name: 'for scale: bare node:http server, idle RSS', value: median(bare.idleRss) / 2 ** 20, unit: 'MB', method: 'as above' },
-    ];
-    return measures;
-  },
 };
