@@ -4,7 +4,6 @@ import type { Contender, Scenario } from '../scenario.js';
 
 const server = (file: string) => fileURLToPath(new URL(`../servers/${file}`, import.meta.url));
 const node = (file: string, env?: Record<string, string>): Pick<Contender, 'command' | 'env'> => ({ command: () => [process.execPath, server(file)], ...(env === undefined ? {} : { env }) });
-const SERVER_CORE = 0;
 const APP_MAIN = fileURLToPath(new URL('../../app/main.js', import.meta.url));
 
 /**
