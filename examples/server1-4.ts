@@ -5,10 +5,15 @@
 import { createApp, devCertificate, listen } from '../src/index.js';
 
 const { PORT = '8443', HOST = '127.0.0.1', DATA_DIR = 'data', TLS_CERT, TLS_KEY } = process.env;
-const { certFile, keyFile } = TLS_CERT && TLS_KEY ? { certFile: TLS_CERT, keyFile: TLS_KEY } : await devCertificate(DATA_DIR);
 
 const app = createApp();
 app.get('/', (ctx) => ctx.html(`<h1>Hello Node!</h1><p>Hello Server! (HTTP/${ctx.httpVersion})</p>`));
 
-const server = await listen(app, { port: Number(PORT), host: HOST, tls: { certFile, keyFile, http2: true } });
-console.log(`server1-4: ${server.urls[0]} (certificate ${certFile})`);
+try {
+  const { certFile, keyFile } = TLS_CERT && TLS_KEY ? { certFile: TLS_CERT, keyFile: TLS_KEY } : await devCertificate(DATA_DIR);
+  const server = await listen(app, { port: Number(PORT), host: HOST, tls: { certFile, keyFile, http2: true } });
+  console.log(`server1-4: ${server.urls[0]} (certificate ${certFile})`);
+} catch (err) {
+  console.error(`server1-4: ${(err as Error).message}`); // e.g. "TLS file cert.pem does not exist"
+  process.exitCode = 1;
+}
