@@ -217,10 +217,12 @@ export class Context {
     return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) });
   }
 
+  /** A `text/plain; charset=utf-8` reply. */
   text(body: string, status = 200): Reply {
     return { status, headers: { 'content-type': TEXT, 'content-length': Buffer.byteLength(body) }, body };
   }
 
+  /** A `text/html; charset=utf-8` reply; escaping what goes into it is the caller's job. */
   html(body: string, status = 200): Reply {
     return { status, headers: { 'content-type': HTML, 'content-length': Buffer.byteLength(body) }, body };
   }

@@ -18,6 +18,7 @@ export interface FileBody {
   readonly handle?: FileHandle;
 }
 
+/** A reply's body: text or bytes in memory, a stream, a range of a file on disk, or nothing. */
 export type ReplyBody = string | Uint8Array | Readable | FileBody | null;
 
 /**

@@ -1,5 +1,6 @@
 import { serialize, type SerializeOptions } from 'cookie';
 
+/** The attributes of a Set-Cookie (RFC 6265 §4.1.2); none is set unless given. */
 export interface CookieOptions {
   /** Lifetime in seconds (Max-Age). 0 or less expires the cookie now. */
   maxAge?: number;

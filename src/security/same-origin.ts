@@ -3,6 +3,7 @@ import { HttpError } from '../errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Options of {@link sameOrigin}. */
 export interface SameOriginOptions {
   /**
    * Other origins allowed to send state-changing requests, e.g. `https://admin.example.com`. A request from one

@@ -15,6 +15,7 @@ export type ReferrerPolicy =
   | 'strict-origin-when-cross-origin'
   | 'unsafe-url';
 
+/** Options of {@link securityHeaders}: each header can be changed or turned off. */
 export interface SecurityHeadersOptions {
   /**
    * Content-Security-Policy directives laid over the defaults — `default-src 'self'` (so no inline script or style,

@@ -17,6 +17,7 @@ export interface TlsOptions extends TlsFiles {
   hsts?: number;
 }
 
+/** Options of {@link listen}: ports, address, TLS and the timeouts of the connections. */
 export interface ListenOptions {
   /** One port or several (one listener each); 0 picks a free port. Default 8080. TLS ports when `tls` is given. */
   port?: number | readonly number[];
@@ -40,6 +41,7 @@ export interface ListenOptions {
   http2Limits?: Partial<H2Limits>;
 }
 
+/** A running server, as {@link listen} resolves it: where it listens, and how to stop or reload it. */
 export interface Listening {
   /** Each listener's protocol, URL and port: the app's ports in the order given, then redirect listeners. */
   readonly listeners: readonly ListenerInfo[];
@@ -58,7 +60,12 @@ export interface Listening {
   reloadTls(): Promise<void>;
 }
 
-/** Defaults of the HTTP/2 limits; each is explained where `H2Limits` declares it. */
+/**
+ * Defaults of the HTTP/2 limits; each is explained where `H2Limits` declares it.
+ *
+ * @example
+ * await listen(app, { tls: { certFile, keyFile, http2: true }, http2Limits: { maxConcurrentStreams: DEFAULT_H2_LIMITS.maxConcurrentStreams * 2 } });
+ */
 export const DEFAULT_H2_LIMITS: H2Limits = {
   maxConcurrentStreams: 128,
   maxHeaderListSize: 16 * 1024,

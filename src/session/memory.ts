@@ -1,5 +1,6 @@
 import type { SessionStore, StoredSession } from './store.js';
 
+/** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most sessions kept; past it the least recently written one is dropped. */
   maxEntries?: number;

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { SessionStore, StoredSession } from './store.js';
 
+/** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   /** `redis://host:port/db`; the store then makes (and owns) a client tuned to fail fast. */
   url?: string;

@@ -30,6 +30,7 @@ import type { Session, SessionData, SessionStore, StoredSession } from './store.
 
 type Data = Partial<SessionData> & Record<string, unknown>;
 
+/** Options of {@link sessions}: the store, the timeouts and the cookie's attributes. */
 export interface SessionOptions {
   store: SessionStore;
   /** Name of the cookie that carries the id. */

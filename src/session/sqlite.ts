@@ -5,6 +5,7 @@ import type { SessionStore, StoredSession } from './store.js';
 
 type Db = Database.Database;
 
+/** Options of {@link SqliteStore}. */
 export interface SqliteStoreOptions {
   /** A file path (opened and owned by the store), or an open better-sqlite3 Database shared with the app. */
   database: string | Db;

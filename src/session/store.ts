@@ -27,11 +27,13 @@ export interface StoredSession {
  * - a store that cannot answer (Redis down, database locked) rejects; the middleware turns that into a 503.
  */
 export interface SessionStore {
+  /** The record, or undefined when there is none or it has expired. */
   get(id: string): Promise<StoredSession | undefined>;
   /** Creates the record, or replaces it. */
   set(id: string, session: StoredSession, ttlMs: number): Promise<void>;
   /** Replaces the record only when it exists (and has not expired); resolves whether it did. */
   update(id: string, session: StoredSession, ttlMs: number): Promise<boolean>;
+  /** Deletes the record; resolves whether or not there was one. */
   destroy(id: string): Promise<void>;
   /** Releases connections and timers. */
   close?(): Promise<void>;

@@ -10,6 +10,7 @@ import { createEncodingMemo } from './encoding.js';
 import { loadEntry, openVerified, type Entry } from './entry.js';
 import { checkPath, realPathInside } from './resolve.js';
 
+/** The in-memory cache of {@link serveStatic}: how big a file and how much memory, and how often to look at the disk. */
 export interface HotCacheSettings {
   /** Largest file kept in memory, bytes (64 KiB). Bigger files are streamed; only their headers are cached. */
   maxFileSize?: number;
@@ -19,6 +20,7 @@ export interface HotCacheSettings {
   revalidateMs?: number;
 }
 
+/** Options of {@link serveStatic}. */
 export interface ServeStaticOptions {
   /** The directory to serve; must exist. Its real path is resolved once, at start-up. */
   root: string;
