@@ -11,7 +11,13 @@ import type { Reply, ReplyHeaders } from './reply.js';
 import { acceptRequestId, nextRequestId } from './request-id.js';
 import type { Session } from './session/store.js';
 
-/** What a transport adapter knows of a request; everything above the adapter sees only the Context built from it. */
+/**
+ * What a transport adapter knows of a request; everything above the adapter sees only the Context built from it.
+ *
+ * @example
+ * const ctx = app.context({ method: 'GET', target: '/hello', headers: {}, body: Readable.from([]), remoteAddress: '127.0.0.1', secure: false, httpVersion: '1.1' });
+ * const reply = await app.handle(ctx);
+ */
 export interface RequestInfo {
   readonly method: string;
   /** The request-target as sent: path and query, still percent-encoded. */

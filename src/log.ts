@@ -5,7 +5,12 @@ import pino, { type Logger, type LevelWithSilent } from 'pino';
 const FLUSH_EVERY_MS = 250;
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Options of {@link createLogger}; both have defaults from the environment. */
+/**
+ * Options of {@link createLogger}; both have defaults from the environment.
+ *
+ * @example
+ * const log = createLogger({ level: 'debug', pretty: false });
+ */
 export interface LoggerOptions {
   /** Defaults to `LOG_LEVEL`, else `info`. */
   level?: string;

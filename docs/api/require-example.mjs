@@ -1,8 +1,8 @@
-// A TypeDoc plugin: every function, class and constant the toolkit exports shows how it is used — a warning (and
+// A TypeDoc plugin: every function, class, constant, interface and type the toolkit exports shows how it is used — a warning (and
 // so, with treatWarningsAsErrors, a failed `npm run docs`) names each one whose comment has no @example.
 import { Converter, ReflectionKind } from 'typedoc';
 
-const NEEDS_EXAMPLE = ReflectionKind.Function | ReflectionKind.Class | ReflectionKind.Variable;
+const NEEDS_EXAMPLE = ReflectionKind.Function | ReflectionKind.Class | ReflectionKind.Variable | ReflectionKind.Interface | ReflectionKind.TypeAlias;
 
 export function load(app) {
   app.converter.on(Converter.EVENT_RESOLVE_END, (context) => {

@@ -1,6 +1,11 @@
 import { serialize, type SerializeOptions } from 'cookie';
 
-/** The attributes of a Set-Cookie (RFC 6265 §4.1.2); none is set unless given. */
+/**
+ * The attributes of a Set-Cookie (RFC 6265 §4.1.2); none is set unless given.
+ *
+ * @example
+ * ctx.setCookie('theme', 'dark', { maxAge: 30 * 24 * 3600, httpOnly: true, sameSite: 'lax', path: '/' });
+ */
 export interface CookieOptions {
   /** Lifetime in seconds (Max-Age). 0 or less expires the cookie now. */
   maxAge?: number;

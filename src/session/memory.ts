@@ -1,6 +1,11 @@
 import type { SessionStore, StoredSession } from './store.js';
 
-/** Options of {@link MemoryStore}. */
+/**
+ * Options of {@link MemoryStore}.
+ *
+ * @example
+ * new MemoryStore({ maxEntries: 10_000, pruneInterval: 60_000 });
+ */
 export interface MemoryStoreOptions {
   /** Most sessions kept; past it the least recently written one is dropped. */
   maxEntries?: number;

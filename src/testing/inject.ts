@@ -4,7 +4,12 @@ import type { App } from '../app.js';
 import type { FileBody, ReplyHeaders } from '../reply.js';
 import { respond, type ResponsePort } from '../server/respond.js';
 
-/** A request for {@link inject}: what a client would send. */
+/**
+ * A request for {@link inject}: what a client would send.
+ *
+ * @example
+ * await inject(app, { method: 'POST', url: '/login', body: { name: 'zero', password: 'correct horse' } });
+ */
 export interface InjectRequest {
   method?: string;
   /** Path and query, as a client would send them. */
@@ -17,7 +22,13 @@ export interface InjectRequest {
   secure?: boolean;
 }
 
-/** What {@link inject} resolves to: the response as a client would read it. */
+/**
+ * What {@link inject} resolves to: the response as a client would read it.
+ *
+ * @example
+ * const res = await inject(app, { url: '/me', headers: { cookie } });
+ * assert.equal(res.json<{ name: string }>().name, 'zero');
+ */
 export interface InjectResponse {
   status: number;
   /** Lower-case names; `set-cookie` is always a list when present. */
