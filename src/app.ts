@@ -9,16 +9,43 @@ import type { Reply } from './reply.js';
 import type { Router } from './router/router.js';
 import { createTrieRouter } from './router/trie.js';
 
-/** A route handler: returns (or resolves to) the one reply of the request, or throws. */
+/**
+ * A route handler: returns (or resolves to) the one reply of the request, or throws.
+ *
+ * @example
+ * const hello: Handler = (ctx) => ctx.text('Hello Node!');
+ * app.get('/hello', hello);
+ */
 export type Handler = (ctx: Context) => Reply | Promise<Reply>;
-/** Runs around everything after it; `next()` resolves to the reply the rest of the chain produced. */
+/**
+ * Runs around everything after it; `next()` resolves to the reply the rest of the chain produced.
+ *
+ * @example
+ * const poweredBy: Middleware = async (ctx, next) => {
+ *   ctx.header('x-powered-by', 'maru');
+ *   return next();
+ * };
+ * app.use(poweredBy);
+ */
 export type Middleware = (ctx: Context, next: () => Promise<Reply>) => Reply | Promise<Reply>;
 
+/**
+ * Per-route settings, given before the handler: `app.post('/upload', { bodyLimit: 10 * 1024 * 1024 }, handler)`.
+ *
+ * @example
+ * app.post('/upload', { bodyLimit: 10 * 1024 * 1024 }, upload);
+ */
 export interface RouteOptions {
   /** Largest request body this route reads, in bytes; the app's `bodyLimit` by default. */
   bodyLimit?: number;
 }
 
+/**
+ * Options of {@link createApp}.
+ *
+ * @example
+ * createApp({ bodyLimit: 64 * 1024, trustProxy: 'loopback', accessLog: false });
+ */
 export interface AppOptions {
   /** A pino logger; one from `createLogger()` (LOG_LEVEL, pretty on a terminal) by default. */
   log?: Logger;
@@ -36,17 +63,37 @@ export interface AppOptions {
 type RouteArgs = [handler: Handler] | [options: RouteOptions, handler: Handler];
 type RouteMethod = (pattern: string, ...args: RouteArgs) => App;
 
+/**
+ * The methods of one path, chained: what `app.route(pattern)` returns.
+ *
+ * @example
+ * app.route('/users/:id').get(show).put(rename).delete(remove);
+ */
 export interface RouteChain {
+  /** Adds the GET route (HEAD follows it). */
   get(...args: RouteArgs): RouteChain;
+  /** Adds the POST route. */
   post(...args: RouteArgs): RouteChain;
+  /** Adds the PUT route. */
   put(...args: RouteArgs): RouteChain;
+  /** Adds the PATCH route. */
   patch(...args: RouteArgs): RouteChain;
+  /** Adds the DELETE route. */
   delete(...args: RouteArgs): RouteChain;
+  /** Adds an OPTIONS route (otherwise OPTIONS answers 204 with `Allow`). */
   options(...args: RouteArgs): RouteChain;
 }
 
+/**
+ * An app: middleware and routes, and the one handler a transport calls. Made by {@link createApp}.
+ *
+ * @example
+ * const app: App = createApp();
+ * app.get('/', (ctx) => ctx.text('Hello Node!'));
+ */
 export interface App {
   readonly log: Logger;
+  /** Adds a middleware; they run in the order added, around the routes. */
   use(middleware: Middleware): App;
   get: RouteMethod;
   post: RouteMethod;
@@ -255,7 +302,13 @@ function checked(ctx: Context, reply: Reply): Reply {
   return errorReply(ctx, new TypeError(`handler for ${ctx.method} ${ctx.path} returned no reply (return ctx.json(…), ctx.text(…), …)`));
 }
 
-/** The reply for a thrown error: its own status when it is an HttpError, else a logged, generic 500. */
+/**
+ * The reply for a thrown error: its own status when it is an HttpError, else a logged, generic 500. For middleware
+ * that catches an error to add to it and still answer the way the app would.
+ *
+ * @example
+ * app.use(async (ctx, next) => { try { return await next(); } catch (err) { ctx.header('x-failed', '1'); return errorReply(ctx, err); } });
+ */
 export function errorReply(ctx: Context, err: unknown): Reply {
   ctx.responseHeaders = undefined;
   if (err instanceof HttpError) {

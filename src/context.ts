@@ -11,7 +11,13 @@ import type { Reply, ReplyHeaders } from './reply.js';
 import { acceptRequestId, nextRequestId } from './request-id.js';
 import type { Session } from './session/store.js';
 
-/** What a transport adapter knows of a request; everything above the adapter sees only the Context built from it. */
+/**
+ * What a transport adapter knows of a request; everything above the adapter sees only the Context built from it.
+ *
+ * @example
+ * const ctx = app.context({ method: 'GET', target: '/hello', headers: {}, body: Readable.from([]), remoteAddress: '127.0.0.1', secure: false, httpVersion: '1.1' });
+ * const reply = await app.handle(ctx);
+ */
 export interface RequestInfo {
   readonly method: string;
   /** The request-target as sent: path and query, still percent-encoded. */
@@ -217,10 +223,12 @@ export class Context {
     return this.setCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) });
   }
 
+  /** A `text/plain; charset=utf-8` reply. */
   text(body: string, status = 200): Reply {
     return { status, headers: { 'content-type': TEXT, 'content-length': Buffer.byteLength(body) }, body };
   }
 
+  /** A `text/html; charset=utf-8` reply; escaping what goes into it is the caller's job. */
   html(body: string, status = 200): Reply {
     return { status, headers: { 'content-type': HTML, 'content-length': Buffer.byteLength(body) }, body };
   }

@@ -31,6 +31,12 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * True when the value is an {@link HttpError}: for middleware that wraps the chain and answers some errors itself.
+ *
+ * @example
+ * try { return await next(); } catch (err) { if (isHttpError(err) && err.status === 404) return notFoundPage(ctx); throw err; }
+ */
 export function isHttpError(value: unknown): value is HttpError {
   return value instanceof HttpError;
 }

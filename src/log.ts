@@ -8,6 +8,12 @@ const LEVEL_VALUES: Readonly<Record<LevelWithSilent, number>> = { trace: 10, deb
 const LEVELS: readonly string[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const METHODS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 
+/**
+ * Options of {@link createLogger}; both have defaults from the environment.
+ *
+ * @example
+ * const log = createLogger({ level: 'debug', pretty: false });
+ */
 export interface LoggerOptions {
   /** Defaults to `LOG_LEVEL`, else `info`. */
   level?: string;

@@ -2,7 +2,12 @@ import { channel } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
 import type { Context } from './context.js';
 
-/** One finished request, as every observer (the access log, metrics, your own) sees it. */
+/**
+ * One finished request, as every observer (the access log, metrics, your own) sees it.
+ *
+ * @example
+ * app.observe(({ status, route, durationMs }) => latency.observe({ status, route: route ?? 'none' }, durationMs));
+ */
 export interface FinishedRequest {
   readonly ctx: Context;
   /** The status sent; 499 when the client went away before the reply could be sent. */
@@ -17,7 +22,15 @@ export interface FinishedRequest {
   readonly error: unknown;
 }
 
-/** Called once per request after its reply is written or failed; it must not throw and should be quick. */
+/**
+ * Called once per request after its reply is written or failed; it must not throw and should be quick.
+ *
+ * @example
+ * const slow: RequestObserver = ({ ctx, durationMs }) => {
+ *   if (durationMs > 1000) ctx.log.warn({ durationMs }, 'slow request');
+ * };
+ * app.observe(slow);
+ */
 export type RequestObserver = (finished: FinishedRequest) => void;
 
 /**

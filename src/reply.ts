@@ -1,7 +1,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
-/** Response headers, lower-case names. `set-cookie` is the one header that is naturally a list. */
+/**
+ * Response headers, lower-case names. `set-cookie` is the one header that is naturally a list.
+ *
+ * @example
+ * const headers: ReplyHeaders = { 'content-type': 'text/plain', 'content-length': 2, 'set-cookie': ['a=1', 'b=2'] };
+ */
 export type ReplyHeaders = Record<string, string | number | readonly string[]>;
 
 /**
@@ -9,6 +14,9 @@ export type ReplyHeaders = Record<string, string | number | readonly string[]>;
  * HTTP/2 hands the file descriptor to `respondWithFD`. `end` is inclusive, as in a Content-Range. With `handle`,
  * the adapter sends that already-open file (the one whose identity the caller checked) and closes it; without,
  * it opens `path`.
+ *
+ * @example
+ * return { status: 200, headers: { 'content-type': 'video/mp4', 'content-length': size }, body: { kind: 'file', path, start: 0, end: size - 1 } };
  */
 export interface FileBody {
   readonly kind: 'file';
@@ -18,12 +26,21 @@ export interface FileBody {
   readonly handle?: FileHandle;
 }
 
+/**
+ * A reply's body: text or bytes in memory, a stream, a range of a file on disk, or nothing.
+ *
+ * @example
+ * return ctx.send(jpegBytes, 'image/jpeg'); // a Uint8Array body
+ */
 export type ReplyBody = string | Uint8Array | Readable | FileBody | null;
 
 /**
  * What a handler returns: the whole response, written once by the transport adapter. Build one with the
  * Context helpers (`ctx.json(…)`, `ctx.text(…)`, …); `headers` may be shared between replies (the static cache
  * does), so never mutate a reply's headers after it was built.
+ *
+ * @example
+ * app.get('/teapot', () => ({ status: 418, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: "I'm a teapot" }));
  */
 export interface Reply {
   readonly status: number;

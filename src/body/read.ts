@@ -1,7 +1,12 @@
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
 
-/** The default limit of a request body: 1 MiB. */
+/**
+ * The default limit of a request body: 1 MiB. A route or the app sets its own with `bodyLimit`.
+ *
+ * @example
+ * const app = createApp({ bodyLimit: DEFAULT_BODY_LIMIT / 4 }); // 256 KiB for every route
+ */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**

@@ -6,7 +6,13 @@ import { parseJson } from './json.js';
 import { charsetOf, isJsonType, mediaType } from './media-type.js';
 import { readBody } from './read.js';
 
-/** The request body of a Context: read at most once, then parsed on demand. */
+/**
+ * The request body of a Context: read at most once, then parsed on demand.
+ *
+ * @example
+ * const { name } = await ctx.body.json<{ name?: unknown }>();
+ * const fields = await ctx.body.form(); // for a urlencoded form instead
+ */
 export interface BodyReader {
   /** Raw bytes, at most the route's body limit. */
   buffer(): Promise<Buffer>;

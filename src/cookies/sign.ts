@@ -1,6 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Signs and verifies cookie values with HMAC-SHA256; see {@link createCookieSigner}. */
+/**
+ * Signs and verifies cookie values with HMAC-SHA256; see {@link createCookieSigner}.
+ *
+ * @example
+ * const signer: CookieSigner = createCookieSigner([process.env.COOKIE_KEY!]);
+ * const theme = signer.unsign(ctx.cookies.theme);
+ */
 export interface CookieSigner {
   /** `value.signature`, signed with the first key. */
   sign(value: string): string;

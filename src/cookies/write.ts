@@ -4,6 +4,12 @@ import type { SerializeOptions } from 'cookie';
 // Required, not imported: see read.ts.
 const { serialize } = createRequire(import.meta.url)('cookie') as typeof import('cookie');
 
+/**
+ * The attributes of a Set-Cookie (RFC 6265 §4.1.2); none is set unless given.
+ *
+ * @example
+ * ctx.setCookie('theme', 'dark', { maxAge: 30 * 24 * 3600, httpOnly: true, sameSite: 'lax', path: '/' });
+ */
 export interface CookieOptions {
   /** Lifetime in seconds (Max-Age). 0 or less expires the cookie now. */
   maxAge?: number;

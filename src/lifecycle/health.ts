@@ -3,6 +3,12 @@ import { HttpError } from '../errors.js';
 import type { Reply } from '../reply.js';
 import type { Lifecycle } from './lifecycle.js';
 
+/**
+ * Options of {@link health}: the two paths and the readiness checks.
+ *
+ * @example
+ * app.use(health(life, { readyPath: '/ready', checks: { database: () => db.open } }));
+ */
 export interface HealthOptions {
   /** Path of the liveness check: 200 while the process runs. Default `/healthz`. */
   livePath?: string;

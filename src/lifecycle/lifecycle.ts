@@ -1,9 +1,19 @@
 import type { Logger } from 'pino';
 
-/** Where a server process is in its life: it only ever moves forward. */
+/**
+ * Where a server process is in its life: it only ever moves forward.
+ *
+ * @example
+ * life.onChange((state) => process.send?.({ state }));
+ */
 export type LifecycleState = 'starting' | 'ready' | 'draining' | 'stopped';
 
-/** Why a process stops, and the exit code that says so (see `EXIT`). */
+/**
+ * Why a process stops, and the exit code that says so (see `EXIT`).
+ *
+ * @example
+ * await life.stop({ cause: 'deploy', exitCode: EXIT.ok, detail: 'version 2' });
+ */
 export interface StopReason {
   /** `signal`, `crash`, `supervisor`, `memory`, … — logged, and given to the supervisor. */
   readonly cause: string;
@@ -16,15 +26,32 @@ export interface StopReason {
  * Exit codes of a maru process: 0 stopped as asked; 1 could not start, or stopping failed or was cut short;
  * 2 bad command line or configuration; 70 stopped after an uncaught error (EX_SOFTWARE in sysexits.h), so a
  * supervisor or systemd can tell a crash from a stop.
+ *
+ * @example
+ * process.exitCode = config.ok ? await life.done : EXIT.usage;
  */
 export const EXIT = { ok: 0, failed: 1, usage: 2, crashed: 70 } as const;
 
+/**
+ * Options of {@link createLifecycle}.
+ *
+ * @example
+ * const life = createLifecycle({ log: app.log, stopTimeout: 20_000 });
+ */
 export interface LifecycleOptions {
   readonly log: Logger;
   /** Longest a stop may take, ms: hooks still running then are abandoned and the exit code is 1. Default 15 s. */
   readonly stopTimeout?: number;
 }
 
+/**
+ * A process's lifecycle, as {@link createLifecycle} makes it: state, hooks, and the exit code once stopped.
+ *
+ * @example
+ * life.onStop(() => server.close());
+ * life.ready();
+ * process.exitCode = await life.done;
+ */
 export interface Lifecycle {
   readonly state: LifecycleState;
   /** Resolves with the exit code once the process has stopped (the CLI entry then calls `process.exit`). */
@@ -41,6 +68,7 @@ export interface Lifecycle {
   stop(reason: StopReason): Promise<number>;
   /** Stops waiting for the hooks and resolves `done` with this code at once (an operator's second Ctrl-C). */
   abort(exitCode: number): void;
+  /** Runs the reload hooks in order (SIGHUP does it through `handleProcessEvents`); never rejects. */
   reload(): Promise<void>;
 }
 

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { EXIT, type Lifecycle } from './lifecycle.js';
 
+/**
+ * Options of {@link handleProcessEvents}: which process events drive the lifecycle.
+ *
+ * @example
+ * handleProcessEvents(life, { log: app.log, reloadOnHangup: false });
+ */
 export interface ProcessEventsOptions {
   readonly log: Logger;
   /** SIGTERM and SIGINT drain and stop; a second one stops at once with exit code 1. Default true. */

@@ -4,10 +4,19 @@ import { BlockList, isIP } from 'node:net';
  * Which peers may tell the server who the client is (X-Forwarded-*, Forwarded): `false` (nobody, the default), a
  * list of addresses, CIDR ranges and the names `loopback`, `linklocal` and `uniquelocal` (private ranges), or one
  * such entry as a comma-separated string (the form `--trust-proxy` and `TRUST_PROXY` take).
+ *
+ * @example
+ * createApp({ trustProxy: ['loopback', '10.0.0.0/8'] });
  */
 export type TrustProxy = false | string | readonly string[];
 
-/** True when forwarded headers from this peer address are believed. */
+/**
+ * True when forwarded headers from this peer address are believed.
+ *
+ * @example
+ * const trusted = compileTrust('10.0.0.0/8');
+ * trusted?.('10.1.2.3'); // true
+ */
 export type TrustCheck = (address: string) => boolean;
 
 // Named ranges as proxy-addr and Express call them (RFC 6890 special-purpose registries).

@@ -3,6 +3,12 @@ import { HttpError } from '../errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/**
+ * Options of {@link sameOrigin}.
+ *
+ * @example
+ * app.use(sameOrigin({ allow: ['https://admin.example.com'], strict: true }));
+ */
 export interface SameOriginOptions {
   /**
    * Other origins allowed to send state-changing requests, e.g. `https://admin.example.com`. A request from one

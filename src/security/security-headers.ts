@@ -1,10 +1,20 @@
 import { errorReply, type Middleware } from '../app.js';
 import type { Reply } from '../reply.js';
 
-/** A directive's value: one string, several sources (joined with spaces), or `false` to drop a default. */
+/**
+ * A directive's value: one string, several sources (joined with spaces), or `false` to drop a default.
+ *
+ * @example
+ * securityHeaders({ contentSecurityPolicy: { 'img-src': ["'self'", 'https://img.example.com'], 'object-src': false } });
+ */
 export type CspValue = string | readonly string[] | false;
 
-/** Referrer-Policy tokens (W3C Referrer Policy §3). */
+/**
+ * Referrer-Policy tokens (W3C Referrer Policy §3).
+ *
+ * @example
+ * securityHeaders({ referrerPolicy: 'strict-origin-when-cross-origin' });
+ */
 export type ReferrerPolicy =
   | 'no-referrer'
   | 'no-referrer-when-downgrade'
@@ -15,6 +25,12 @@ export type ReferrerPolicy =
   | 'strict-origin-when-cross-origin'
   | 'unsafe-url';
 
+/**
+ * Options of {@link securityHeaders}: each header can be changed or turned off.
+ *
+ * @example
+ * securityHeaders({ frameAncestors: 'self', cacheControl: 'no-store' });
+ */
 export interface SecurityHeadersOptions {
   /**
    * Content-Security-Policy directives laid over the defaults — `default-src 'self'` (so no inline script or style,
@@ -40,7 +56,13 @@ export interface SecurityHeadersOptions {
   cacheControl?: string | false;
 }
 
-/** The middleware, with what it adds for the two cases where a middleware in front is not the right fit. */
+/**
+ * The middleware, with what it adds for the two cases where a middleware in front is not the right fit.
+ *
+ * @example
+ * const security = securityHeaders();
+ * app.use(security.around(serveStatic({ root: 'public', headers: security.headers })));
+ */
 export type SecurityHeadersMiddleware = Middleware & {
   /** The headers, for replies built ahead of time: `serveStatic({ headers })` builds them into its cached files. */
   readonly headers: Readonly<Record<string, string>>;

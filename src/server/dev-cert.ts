@@ -3,7 +3,13 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TlsFiles } from './tls.js';
 
-/** A development certificate's files, and whether this call made them. */
+/**
+ * A development certificate's files, and whether this call made them.
+ *
+ * @example
+ * const { certFile, keyFile, created } = await devCertificate('data');
+ * if (created) console.log(`made ${certFile}`);
+ */
 export interface DevCertificate extends TlsFiles {
   readonly created: boolean;
 }

@@ -5,7 +5,12 @@ import type { App } from '../app.js';
 import type { ReplyHeaders } from '../reply.js';
 import { respond, type ResponsePort } from './respond.js';
 
-/** HTTP/2 limits, chosen on purpose (see SECURITY.md); `listen()` resolves and validates them. */
+/**
+ * HTTP/2 limits, chosen on purpose (see SECURITY.md); `listen()` resolves and validates them.
+ *
+ * @example
+ * await listen(app, { tls: { certFile, keyFile, http2: true }, http2Limits: { maxConcurrentStreams: 64, idleTimeout: 30_000 } });
+ */
 export interface H2Limits {
   /** Streams one connection may have open at once (nginx: 128; Node: unlimited). */
   readonly maxConcurrentStreams: number;

@@ -7,6 +7,12 @@ import type { TlsFiles } from './tls.js';
 
 export { describeListenError } from './listener.js';
 
+/**
+ * TLS for {@link listen}: the certificate files, HTTP/2 beside HTTP/1.1, and HSTS.
+ *
+ * @example
+ * await listen(app, { port: 8443, tls: { certFile: 'cert.pem', keyFile: 'key.pem', http2: true, hsts: 15_552_000 } });
+ */
 export interface TlsOptions extends TlsFiles {
   /** HTTP/2 beside HTTP/1.1 on the same ports, chosen per connection by ALPN. Default false. */
   http2?: boolean;
@@ -17,6 +23,12 @@ export interface TlsOptions extends TlsFiles {
   hsts?: number;
 }
 
+/**
+ * Options of {@link listen}: ports, address, TLS and the timeouts of the connections.
+ *
+ * @example
+ * await listen(app, { port: [8080, 8081], host: '127.0.0.1', shutdownTimeout: 5_000 });
+ */
 export interface ListenOptions {
   /** One port or several (one listener each); 0 picks a free port. Default 8080. TLS ports when `tls` is given. */
   port?: number | readonly number[];
@@ -40,6 +52,14 @@ export interface ListenOptions {
   http2Limits?: Partial<H2Limits>;
 }
 
+/**
+ * A running server, as {@link listen} resolves it: where it listens, and how to stop or reload it.
+ *
+ * @example
+ * const server = await listen(app, { port: 0 });
+ * console.log(server.urls[0]);
+ * await server.close();
+ */
 export interface Listening {
   /** Each listener's protocol, URL and port: the app's ports in the order given, then redirect listeners. */
   readonly listeners: readonly ListenerInfo[];
@@ -58,7 +78,12 @@ export interface Listening {
   reloadTls(): Promise<void>;
 }
 
-/** Defaults of the HTTP/2 limits; each is explained where `H2Limits` declares it. */
+/**
+ * Defaults of the HTTP/2 limits; each is explained where `H2Limits` declares it.
+ *
+ * @example
+ * await listen(app, { tls: { certFile, keyFile, http2: true }, http2Limits: { maxConcurrentStreams: DEFAULT_H2_LIMITS.maxConcurrentStreams * 2 } });
+ */
 export const DEFAULT_H2_LIMITS: H2Limits = {
   maxConcurrentStreams: 128,
   maxHeaderListSize: 16 * 1024,

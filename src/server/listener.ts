@@ -1,9 +1,19 @@
 import type { AddressInfo, Server } from 'node:net';
 
-/** The protocols a listener speaks: `h2` is TLS with HTTP/2 and HTTP/1.1 chosen per connection by ALPN. */
+/**
+ * The protocols a listener speaks: `h2` is TLS with HTTP/2 and HTTP/1.1 chosen per connection by ALPN.
+ *
+ * @example
+ * const http2Urls = server.listeners.filter((l) => l.protocol === 'h2').map((l) => l.url);
+ */
 export type ListenerProtocol = 'http' | 'https' | 'h2' | 'redirect';
 
-/** One bound socket of a running server, as `listen()` reports it. */
+/**
+ * One bound socket of a running server, as `listen()` reports it.
+ *
+ * @example
+ * for (const { protocol, url } of server.listeners) console.log(protocol, url);
+ */
 export interface ListenerInfo {
   readonly protocol: ListenerProtocol;
   /** `http://localhost:8080`, `https://[::1]:8443`: where a client reaches it. */

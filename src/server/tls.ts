@@ -1,7 +1,13 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-/** Where a TLS listener's certificate lives: PEM files, re-read on `reloadTls()` (e.g. on SIGHUP). */
+/**
+ * Where a TLS listener's certificate lives: PEM files, re-read on `reloadTls()` (e.g. on SIGHUP).
+ *
+ * @example
+ * const files: TlsFiles = { certFile: '/etc/maru/fullchain.pem', keyFile: '/etc/maru/privkey.pem' };
+ * await listen(app, { port: 8443, tls: files });
+ */
 export interface TlsFiles {
   /** The certificate chain, leaf first (PEM). */
   readonly certFile: string;
@@ -11,7 +17,12 @@ export interface TlsFiles {
   readonly caFiles?: readonly string[];
 }
 
-/** The contents of the files, checked: what `tls.createSecureContext()` takes. */
+/**
+ * The contents of the files, checked: what `tls.createSecureContext()` takes.
+ *
+ * @example
+ * const context = tls.createSecureContext({ cert: material.cert, key: material.key });
+ */
 export interface TlsMaterial {
   readonly cert: Buffer;
   readonly key: Buffer;

@@ -1,6 +1,12 @@
 import { claimProcessLocalState } from '../cluster/process-local.js';
 import type { SessionStore, StoredSession } from './store.js';
 
+/**
+ * Options of {@link MemoryStore}.
+ *
+ * @example
+ * new MemoryStore({ maxEntries: 10_000, pruneInterval: 60_000 });
+ */
 export interface MemoryStoreOptions {
   /** Most sessions kept in all; past it one is dropped (see MemoryStore for which). */
   maxEntries?: number;

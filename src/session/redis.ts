@@ -3,6 +3,12 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { redisScript } from '../redis-script.js';
 import type { SessionStore, StoredSession } from './store.js';
 
+/**
+ * Options of {@link RedisStore}.
+ *
+ * @example
+ * new RedisStore({ url: process.env.REDIS_URL, prefix: 'myapp:sess:', onError: (err) => log.warn(err.message) });
+ */
 export interface RedisStoreOptions {
   /** `redis://host:port/db`; the store then makes (and owns) a client tuned to fail fast. */
   url?: string;

@@ -39,6 +39,12 @@ import type { Session, SessionData, SessionStore, StoredSession } from './store.
 
 type Data = Partial<SessionData> & Record<string, unknown>;
 
+/**
+ * Options of {@link sessions}: the store, the timeouts and the cookie's attributes.
+ *
+ * @example
+ * sessions({ store, idleTimeout: 15 * 60_000, cookieName: '__Host-sid', secure: true });
+ */
 export interface SessionOptions {
   store: SessionStore;
   /** Name of the cookie that carries the id. */

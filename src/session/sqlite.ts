@@ -6,6 +6,12 @@ import type { SessionStore, StoredSession } from './store.js';
 
 type Db = Database.Database;
 
+/**
+ * Options of {@link SqliteStore}.
+ *
+ * @example
+ * new SqliteStore({ database: 'data/sessions.db', purgeInterval: 60_000, busyTimeout: 5_000 });
+ */
 export interface SqliteStoreOptions {
   /** A file path (opened and owned by the store), or an open better-sqlite3 Database shared with the app. */
   database: string | Db;

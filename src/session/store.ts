@@ -8,7 +8,12 @@
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface SessionData {}
 
-/** A session record as a store keeps it: the data plus the server-side clock that bounds its life. */
+/**
+ * A session record as a store keeps it: the data plus the server-side clock that bounds its life.
+ *
+ * @example
+ * await store.set(id, { data: { name: 'zero' }, createdAt: Date.now(), touchedAt: Date.now() }, 30 * 60_000);
+ */
 export interface StoredSession {
   data: Partial<SessionData> & Record<string, unknown>;
   /** When the session was first created (ms since epoch): the absolute timeout counts from here. */
@@ -33,13 +38,23 @@ export interface StoredSession {
  * - `update` replaces a record only while it still exists, so a request that finishes after the session was
  *   destroyed or regenerated cannot bring the old id back;
  * - a store that cannot answer (Redis down, database locked) rejects; the middleware turns that into a 503.
+ *
+ * @example
+ * class NoStore implements SessionStore {
+ *   async get() { return undefined; }
+ *   async set() {}
+ *   async update() { return false; }
+ *   async destroy() {}
+ * }
  */
 export interface SessionStore {
+  /** The record, or undefined when there is none or it has expired. */
   get(id: string): Promise<StoredSession | undefined>;
   /** Creates the record, or replaces it. */
   set(id: string, session: StoredSession, ttlMs: number): Promise<void>;
   /** Replaces the record only when it exists (and has not expired); resolves whether it did. */
   update(id: string, session: StoredSession, ttlMs: number): Promise<boolean>;
+  /** Deletes the record; resolves whether or not there was one. */
   destroy(id: string): Promise<void>;
   /**
    * Deletes every live record whose `owner` is `owner`, except the one stored under `exceptId`; resolves to how
@@ -51,7 +66,13 @@ export interface SessionStore {
   close?(): Promise<void>;
 }
 
-/** The session of one request, as `ctx.session`. */
+/**
+ * The session of one request, as `ctx.session`.
+ *
+ * @example
+ * await ctx.session.regenerate();
+ * ctx.session.data.name = 'zero';
+ */
 export interface Session {
   /** The session id, or undefined while the visitor has none (nothing stored, no cookie sent). */
   readonly id: string | undefined;

@@ -10,6 +10,12 @@ import { createEncodingMemo } from './encoding.js';
 import { loadEntry, openVerified, type Entry } from './entry.js';
 import { checkPath, realPathInside } from './resolve.js';
 
+/**
+ * The in-memory cache of {@link serveStatic}: how big a file and how much memory, and how often to look at the disk.
+ *
+ * @example
+ * serveStatic({ root: 'public', hotCache: { maxFileSize: 256 * 1024, maxBytes: 64 * 1024 * 1024 } });
+ */
 export interface HotCacheSettings {
   /**
    * Largest file kept in memory, bytes (1 MiB: a thirty-second of the default budget). Bigger files are streamed from
@@ -22,6 +28,12 @@ export interface HotCacheSettings {
   revalidateMs?: number;
 }
 
+/**
+ * Options of {@link serveStatic}.
+ *
+ * @example
+ * serveStatic({ root: 'public', index: false, dotfiles: 'ignore', cacheControl: (path) => (path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache') });
+ */
 export interface ServeStaticOptions {
   /** The directory to serve; must exist. Its real path is resolved once, at start-up. */
   root: string;
@@ -50,7 +62,13 @@ export interface ServeStaticOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
-/** Usable as middleware (falls through to `next` when no file matches) and as a route handler (404 then). */
+/**
+ * Usable as middleware (falls through to `next` when no file matches) and as a route handler (404 then).
+ *
+ * @example
+ * const files: StaticHandler = serveStatic({ root: 'downloads' });
+ * app.get('/downloads/*', files);
+ */
 export type StaticHandler = (ctx: Context, next?: () => Promise<Reply>) => Reply | Promise<Reply>;
 
 const ALLOW = 'GET, HEAD';

@@ -4,6 +4,12 @@ import type { App } from '../app.js';
 import type { FileBody, ReplyHeaders } from '../reply.js';
 import { respond, type ResponsePort } from '../server/respond.js';
 
+/**
+ * A request for {@link inject}: what a client would send.
+ *
+ * @example
+ * await inject(app, { method: 'POST', url: '/login', body: { name: 'zero', password: 'correct horse' } });
+ */
 export interface InjectRequest {
   method?: string;
   /** Path and query, as a client would send them. */
@@ -16,12 +22,20 @@ export interface InjectRequest {
   secure?: boolean;
 }
 
+/**
+ * What {@link inject} resolves to: the response as a client would read it.
+ *
+ * @example
+ * const res = await inject(app, { url: '/me', headers: { cookie } });
+ * assert.equal(res.json<{ name: string }>().name, 'zero');
+ */
 export interface InjectResponse {
   status: number;
   /** Lower-case names; `set-cookie` is always a list when present. */
   headers: Record<string, string | string[]>;
   body: string;
   rawBody: Buffer;
+  /** The body parsed as JSON (throws when it is not). */
   json<T = unknown>(): T;
 }
 
