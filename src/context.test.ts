@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { memoryLogger } from '../test/logger.js';
-import { Context, type RequestInfo } from './context.js';
+import { Context, stateKey, type RequestInfo } from './context.js';
 
 function contextFor(target: string, headers: RequestInfo['headers'] = {}): Context {
   return new Context(
@@ -109,10 +109,15 @@ test('builds send, stream and empty replies', () => {
   assert.deepEqual(ctx.empty(202), { status: 202, headers: { 'content-length': 0 }, body: null });
 });
 
-test('says where a session would come from when no middleware gave one', () => {
+test('keeps per-request state under typed keys, each key its own slot', () => {
   const ctx = contextFor('/');
-  assert.equal(ctx.hasSession, false);
-  assert.throws(() => ctx.session, /sessions\(\) middleware/);
+  const user = stateKey<{ id: string }>('user');
+  const other = stateKey<{ id: string }>('user');
+  assert.equal(ctx.get(user), undefined);
+  assert.equal(ctx.set(user, { id: '7' }), ctx);
+  assert.deepEqual(ctx.get(user), { id: '7' });
+  assert.equal(ctx.get(other), undefined, 'keys are compared by identity, not by their description');
+  assert.equal(contextFor('/').get(user), undefined, 'state belongs to one request');
 });
 
 test('tells the origin from the Host header and the transport', () => {

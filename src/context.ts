@@ -9,7 +9,6 @@ import { parseCookieHeader } from './cookies/read.js';
 import { serializeCookie, type CookieOptions } from './cookies/write.js';
 import type { Reply, ReplyHeaders } from './reply.js';
 import { acceptRequestId, nextRequestId } from './request-id.js';
-import type { Session } from './session/store.js';
 
 /**
  * What a transport adapter knows of a request; everything above the adapter sees only the Context built from it.
@@ -47,6 +46,28 @@ export interface ContextShared {
   readonly timed: boolean;
   /** Peers whose forwarded headers are believed; undefined: nobody's. */
   readonly trust?: TrustCheck | undefined;
+}
+
+declare const STATE_TYPE: unique symbol;
+
+/**
+ * A typed key for per-request state a middleware keeps on the Context: the core knows no feature's state, and a
+ * feature's own module gives it a name (`ctx.session` reads the key of `sessions()`).
+ *
+ * @example
+ * const USER = stateKey<{ id: string }>('user');
+ * app.use((ctx, next) => (ctx.set(USER, { id: '7' }), next()));
+ * app.get('/me', (ctx) => ctx.json(ctx.get(USER) ?? null));
+ */
+export interface StateKey<T> {
+  readonly description: string;
+  /** Carries the value's type; never set. */
+  readonly [STATE_TYPE]?: T;
+}
+
+/** Makes a key for `ctx.get()` / `ctx.set()`; each call a new one, compared by identity. */
+export function stateKey<T>(description: string): StateKey<T> {
+  return Object.freeze({ description }) as StateKey<T>;
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
@@ -93,7 +114,7 @@ export class Context {
   #log: Logger | undefined;
   #cookies: Record<string, string> | undefined;
   #body: BodyReader | undefined;
-  #session: Session | undefined;
+  #state: Map<StateKey<unknown>, unknown> | undefined;
 
   constructor(request: RequestInfo, shared: ContextShared) {
     const { target } = request;
@@ -177,19 +198,15 @@ export class Context {
     return host === undefined ? undefined : `${secure ? 'https' : 'http'}://${host}`;
   }
 
-  /** The session; needs the `sessions()` middleware. */
-  get session(): Session {
-    if (this.#session === undefined) throw new Error('ctx.session needs the sessions() middleware: app.use(sessions({ store }))');
-    return this.#session;
+  /** State a middleware keeps for the rest of this request under its key, or undefined. */
+  get<T>(key: StateKey<T>): T | undefined {
+    return this.#state?.get(key) as T | undefined;
   }
 
-  set session(session: Session) {
-    this.#session = session;
-  }
-
-  /** True when the `sessions()` middleware gave this request a session object. */
-  get hasSession(): boolean {
-    return this.#session !== undefined;
+  /** Keeps state for the rest of this request under a middleware's key (`ctx.session` is one). */
+  set<T>(key: StateKey<T>, value: T): this {
+    (this.#state ??= new Map()).set(key, value);
+    return this;
   }
 
   /** Sets a header on whatever reply this request gets. A name or value that is not legal throws here, at once. */

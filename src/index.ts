@@ -1,6 +1,6 @@
 // The toolkit's public API: the app imports only from here.
 export { createApp, errorReply, type App, type AppOptions, type Handler, type Middleware, type RouteChain, type RouteOptions } from './app.js';
-export { Context, type RequestInfo } from './context.js';
+export { Context, stateKey, type RequestInfo, type StateKey } from './context.js';
 export { HttpError, isHttpError } from './errors.js';
 export { createLogger, type LoggerOptions } from './log.js';
 export type { Logger } from 'pino';

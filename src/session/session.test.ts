@@ -518,3 +518,14 @@ test('regenerate refuses an owner that is not a non-empty string', async () => {
   assert.equal(errors.length, 2);
   assert.ok(errors.every((err) => err instanceof TypeError && /owner must be a non-empty string/.test(err.message)));
 });
+
+test('ctx.session says where a session would come from when no middleware gave one', async () => {
+  const app = createApp({ log: memoryLogger().log });
+  app.get('/', (ctx) => {
+    assert.equal(ctx.hasSession, false);
+    assert.throws(() => ctx.session, /sessions\(\) middleware/);
+    return ctx.text('ok');
+  });
+  assert.equal((await inject(app, { url: '/' })).status, 200);
+  assert.equal((await inject(buildApp(countingStore().store), { url: '/peek' })).status, 200, 'with the middleware, a session is there');
+});

@@ -31,7 +31,7 @@
  * does gets a 503 `SESSION_STORE_UNAVAILABLE` with Retry-After, and the next request tries the store again.
  */
 import type { Middleware } from '../app.js';
-import type { Context } from '../context.js';
+import { Context, stateKey } from '../context.js';
 import { serializeCookie } from '../cookies/write.js';
 import { HttpError } from '../errors.js';
 import { isSessionId, newSessionId, sessionKey } from './id.js';
@@ -154,12 +154,40 @@ export function sessions(options: SessionOptions): Middleware {
     const sent = ctx.headers.cookie === undefined ? undefined : ctx.cookies[cookieName];
     const session = new RequestSession(config, sent !== undefined);
     if (isSessionId(sent)) await session.load(sent);
-    ctx.session = session;
+    ctx.set(SESSION, session);
     const reply = await next();
     await session.commit(ctx);
     return reply;
   };
 }
+
+const SESSION = stateKey<Session>('session');
+
+declare module '../context.js' {
+  interface Context {
+    /** The session of this request; needs the `sessions()` middleware, and throws a clear error without it. */
+    readonly session: Session;
+    /** True when the `sessions()` middleware gave this request a session. */
+    readonly hasSession: boolean;
+  }
+}
+
+// `ctx.session` is the session middleware's own state under its key, read through the Context's prototype: the
+// core does not know sessions, and this module, which does, gives the key its name.
+Object.defineProperties(Context.prototype, {
+  session: {
+    get(this: Context): Session {
+      const session = this.get(SESSION);
+      if (session === undefined) throw new Error('ctx.session needs the sessions() middleware: app.use(sessions({ store }))');
+      return session;
+    },
+  },
+  hasSession: {
+    get(this: Context): boolean {
+      return this.get(SESSION) !== undefined;
+    },
+  },
+});
 
 interface Config {
   readonly store: SessionStore;
