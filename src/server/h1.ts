@@ -65,14 +65,30 @@ export function h1ServerOptions({ headersTimeout, requestTimeout, keepAliveTimeo
   };
 }
 
-/** A plain HTTP/1.1 listener. */
-export async function listenH1(app: App, port: number, host: string, timeouts: H1Timeouts): Promise<Listener> {
+/** A plain HTTP/1.1 listener of the app. */
+export function listenH1(app: App, port: number, host: string, timeouts: H1Timeouts): Promise<Listener> {
+  return listenPlain('http', port, host, timeouts, (server, draining) =>
+    handleH1(server, app, createH1Handler(app, { draining, writeTimeout: timeouts.writeTimeout })),
+  );
+}
+
+/**
+ * A plain (not TLS) `node:http` listener: made with the timeouts, wired by `wire` (which is told whether the
+ * listener drains), bound, and drained the HTTP/1.1 way. The app's listener and the HTTPS redirect share it.
+ */
+export async function listenPlain(
+  protocol: 'http' | 'redirect',
+  port: number,
+  host: string,
+  timeouts: H1Timeouts,
+  wire: (server: Server, draining: () => boolean) => void,
+): Promise<Listener> {
   let draining = false;
   const server = createServer(h1ServerOptions(timeouts));
-  handleH1(server, app, createH1Handler(app, { draining: () => draining, writeTimeout: timeouts.writeTimeout }));
+  wire(server, () => draining);
   await bind(server, port, host);
   return {
-    protocol: 'http',
+    protocol,
     ...urlOf(server, 'http'),
     drain() {
       draining = true;

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { h1ServerOptions, drainH1, type H1Timeouts } from './h1.js';
-import { bind, urlOf, type Listener } from './listener.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenPlain, type H1Timeouts } from './h1.js';
+import type { Listener } from './listener.js';
 
 // A Host header worth redirecting to: a name or an address, with an optional port (RFC 9110 §7.2).
 const HOST = /^(?<name>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
@@ -10,19 +10,10 @@ const HOST = /^(?<name>[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-F
  * keeps the method and body, unlike 301). The target host is the request's own, without its port; a request with
  * no usable Host or a target that is not a path gets a 400 instead of a redirect to somewhere else.
  */
-export async function listenRedirect(port: number, host: string, httpsPort: number, timeouts: H1Timeouts): Promise<Listener> {
-  let draining = false;
-  const server = createServer(h1ServerOptions(timeouts), (req, res) => redirect(req, res, httpsPort, draining));
-  await bind(server, port, host);
-  return {
-    protocol: 'redirect',
-    ...urlOf(server, 'http'),
-    drain() {
-      draining = true;
-      return drainH1(server);
-    },
-    destroy: () => server.closeAllConnections(),
-  };
+export function listenRedirect(port: number, host: string, httpsPort: number, timeouts: H1Timeouts): Promise<Listener> {
+  return listenPlain('redirect', port, host, timeouts, (server, draining) => {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => redirect(req, res, httpsPort, draining()));
+  });
 }
 
 /** The HTTPS URL for a plain request, or undefined when the request names no host to send it to. */
