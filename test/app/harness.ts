@@ -11,6 +11,7 @@ import {
   type InjectRequest,
   type InjectResponse,
   type SessionStore,
+  type TrustProxy,
 } from '../../src/index.js';
 import type { AccountLimits } from '../../app/auth/throttle.js';
 import { buildApp } from '../../app/server.js';
@@ -42,15 +43,16 @@ export interface Client {
 
 /**
  * The real member directory on a fresh SQLite file, a memory session store and memory attempt counts, for
- * in-process API tests; `limits` overrides the login and registration limits.
+ * in-process API tests; `limits` overrides the login and registration limits, `trustProxy` is what
+ * `--trust-proxy` sets.
  */
-export async function testApp({ limits }: { limits?: Partial<AccountLimits> } = {}): Promise<TestApp> {
+export async function testApp({ limits, trustProxy = false }: { limits?: Partial<AccountLimits>; trustProxy?: TrustProxy } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'maru-app-'));
   const users = await openUserRepository({ dataDir });
   const sessionStore = new MemoryStore();
   const attempts = new MemoryAttemptCounter();
   const { log, lines } = memoryLogger();
-  const app = buildApp({ log, users, sessionStore, attempts, publicDir: PUBLIC_DIR, ...(limits === undefined ? {} : { limits }) });
+  const app = buildApp({ log, users, sessionStore, attempts, publicDir: PUBLIC_DIR, trustProxy, ...(limits === undefined ? {} : { limits }) });
   return {
     app,
     users,
