@@ -3,6 +3,7 @@ import { constants, createServer, type Http2Server, type Http2Session, type Outg
 import { pipeline } from 'node:stream/promises';
 import type { App } from '../app.js';
 import type { ReplyHeaders } from '../reply.js';
+import { resetBudget } from './reset-budget.js';
 import { respond, type ResponsePort } from './respond.js';
 
 /**
@@ -28,7 +29,14 @@ export interface H2Limits {
 
 // RFC 9113 §8.2.2: connection-specific header fields must not be sent over HTTP/2; Node refuses them outright.
 const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
-const { HTTP2_HEADER_STATUS, NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
+const { HTTP2_HEADER_STATUS, NGHTTP2_CANCEL, NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_NO_ERROR } = constants;
+
+/**
+ * Stream resets one connection may make (see reset-budget.ts): a burst of 200, given back at 33 a second. nghttp2
+ * has a budget of its own (1000, 33/s), but when it runs out it only stops reading and leaves the socket open
+ * until the idle timeout; this one is smaller, so it runs out first and the connection is closed at once.
+ */
+const RESETS = { burst: 200, perSecond: 33 } as const;
 
 /**
  * The HTTP/2 adapter on Node's native stream API (never the compat layer, which builds request/response objects
@@ -52,10 +60,22 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
     session.once('close', () => sessions.delete(session));
     // A protocol error of one client (a bad frame, a flood nghttp2 refuses) ends that session only.
     session.on('error', () => session.destroy());
+    const resets = resetBudget(RESETS);
+    // Per session, so a stream's close is counted without a closure per stream.
+    function onStreamClose(this: ServerHttp2Stream): void {
+      if (this.rstCode === NGHTTP2_NO_ERROR || resets.spend() || session.destroyed) return;
+      app.log.warn({ remoteAddress: session.socket?.remoteAddress }, 'HTTP/2 client reset too many streams (rapid reset): connection closed');
+      session.destroy(new Error('too many stream resets'), NGHTTP2_ENHANCE_YOUR_CALM);
+    }
+    session.on('stream', (stream: ServerHttp2Stream, raw: IncomingHttpHeaders) => {
+      stream.on('close', onStreamClose);
+      onStream(stream, raw, session);
+    });
   });
-  server.on('stream', (stream: ServerHttp2Stream, raw: IncomingHttpHeaders) => {
-    stream.setTimeout(limits.streamTimeout, () => stream.close(NGHTTP2_CANCEL));
+
+  function onStream(stream: ServerHttp2Stream, raw: IncomingHttpHeaders, session: Http2Session): void {
     stream.on('error', () => {}); // a reset by the client; pipeline and respond() see it through the stream's state
+    stream.setTimeout(limits.streamTimeout, () => stream.close(NGHTTP2_CANCEL));
     const headers: IncomingHttpHeaders = {};
     for (const name in raw) if (name.charCodeAt(0) !== 58 /* ':' */) headers[name] = raw[name];
     const ctx = app.context({
@@ -63,7 +83,7 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
       target: (raw[':path'] as string | undefined) ?? '',
       headers,
       body: stream,
-      remoteAddress: stream.session?.socket?.remoteAddress,
+      remoteAddress: session.socket?.remoteAddress,
       secure: true,
       httpVersion: '2.0',
       authority: raw[':authority'] as string | undefined,
@@ -73,7 +93,8 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
     const reply = app.handle(ctx);
     if (reply instanceof Promise) reply.then((r) => respond(app, ctx, r, port, stream));
     else respond(app, ctx, reply, port, stream);
-  });
+  }
+
   return { server, sessions };
 }
 
