@@ -75,6 +75,12 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
 
   function onStream(stream: ServerHttp2Stream, raw: IncomingHttpHeaders, session: Http2Session): void {
     stream.on('error', () => {}); // a reset by the client; pipeline and respond() see it through the stream's state
+    // Node applies SETTINGS_MAX_HEADER_LIST_SIZE only once the client has acknowledged it; until then (the first
+    // requests of every connection) the limit is checked here, and refused the same way (RFC 9113 §6.5.2).
+    if (session.pendingSettingsAck && headerListSize(raw) > limits.maxHeaderListSize) {
+      stream.close(NGHTTP2_ENHANCE_YOUR_CALM);
+      return;
+    }
     stream.setTimeout(limits.streamTimeout, () => stream.close(NGHTTP2_CANCEL));
     const headers: IncomingHttpHeaders = {};
     for (const name in raw) if (name.charCodeAt(0) !== 58 /* ':' */) headers[name] = raw[name];
@@ -96,6 +102,17 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
   }
 
   return { server, sessions };
+}
+
+/** RFC 9113 §6.5.2: the size of a header list is the sum of each field's name and value octets, plus 32 each. */
+function headerListSize(raw: IncomingHttpHeaders): number {
+  let size = 0;
+  for (const name in raw) {
+    const value = raw[name];
+    if (Array.isArray(value)) for (const item of value) size += name.length + Buffer.byteLength(item) + 32;
+    else if (value !== undefined) size += name.length + Buffer.byteLength(value) + 32;
+  }
+  return size;
 }
 
 function h2Port(lingerTimeout: number, hsts: string | undefined): ResponsePort<ServerHttp2Stream> {
