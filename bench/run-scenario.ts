@@ -6,7 +6,8 @@ import type { Cell, ContenderResult, Machine, Method, Round, ScenarioResult } fr
 import type { Contender, Measure, Scenario, Target } from './scenario.js';
 import { waitForQuiet } from './quiet.js';
 import { startServer, type ServerProcess } from './server-process.js';
-import { runWrk } from './wrk.js';
+import { runH2load } from './h2load.js';
+import { runWrk, type WrkResult, type WrkRun } from './wrk.js';
 
 export interface RunOptions {
   readonly method: Method;
@@ -100,20 +101,23 @@ interface Started {
   readonly extra: Readonly<Record<string, string>>;
   readonly targets: readonly Target[];
   readonly server: ServerProcess;
+  /** The scenario's load generator: wrk, or h2load with the same figures. */
+  readonly load: (run: WrkRun) => Promise<WrkResult>;
 }
 
 /** Starts a contender pinned to the server core and checks it; a failure is the contender's result, with its stderr. */
 async function startContender(scenario: Scenario, contender: Contender, workDir: string, { method, say }: RunOptions): Promise<Started | ContenderResult> {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = startServer(contender.command(port, workDir), { port, core: method.serverCore, env: contender.env ?? {} });
+  const h2 = scenario.h2load !== undefined;
+  const base = `${scenario.tls === true || h2 ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const server = startServer(contender.command(port, workDir), { port, core: method.serverCore, env: contender.env ?? {}, tls: scenario.tls === true, h2 });
   const targets = scenario.targets.filter((t) => !contender.skip?.includes(t.name));
   let reason: string | undefined;
   try {
     await server.ready(targets[0]?.path ?? '/');
     const extra = (await contender.prepare?.(base)) ?? {};
-    const wrong = await wrongStatuses(base, targets, extra);
-    if (wrong.length === 0) return { contender, base, extra, targets, server };
+    const wrong = await wrongStatuses(base, targets, extra, h2);
+    if (wrong.length === 0) return { contender, base, extra, targets, server, load: loadOf(scenario) };
     reason = wrong.join('; ');
   } catch (err) {
     const tail = server.stderrTail();
@@ -231,11 +235,11 @@ function describe(cell: Cell): string {
 }
 
 /** One line per target whose answer is not the expected status. */
-async function wrongStatuses(base: string, targets: readonly Target[], extra: Readonly<Record<string, string>>): Promise<string[]> {
+async function wrongStatuses(base: string, targets: readonly Target[], extra: Readonly<Record<string, string>>, h2 = false): Promise<string[]> {
   const wrong: string[] = [];
   for (const target of targets) {
     const expected = target.status ?? 200;
-    const answer = await probe(base + target.path, { method: target.method ?? 'GET', headers: { ...target.headers, ...extra } }).catch((err: unknown) => (err as Error).message);
+    const answer = await probe(base + target.path, { method: target.method ?? 'GET', headers: { ...target.headers, ...extra }, h2 }).catch((err: unknown) => (err as Error).message);
     if (typeof answer === 'string') wrong.push(`${target.name}: ${answer}`);
     else if (answer.status !== expected) wrong.push(`${target.name} answered ${answer.status}, expected ${expected}`);
   }
@@ -258,7 +262,7 @@ function wrkRun(s: Started, target: Target, workDir: string, method: Method) {
 async function warmUp(s: Started, target: Target, workDir: string, method: Method): Promise<Cell | undefined> {
   if (method.warmupSeconds === 0) return undefined;
   try {
-    await runWrk({ ...wrkRun(s, target, workDir, method), seconds: method.warmupSeconds });
+    await s.load({ ...wrkRun(s, target, workDir, method), seconds: method.warmupSeconds });
     return undefined;
   } catch (err) {
     return { kind: 'failed', reason: (err as Error).message };
@@ -269,7 +273,7 @@ async function warmUp(s: Started, target: Target, workDir: string, method: Metho
 async function measure(s: Started, target: Target, workDir: string, method: Method, busyBefore: number | undefined): Promise<Cell> {
   try {
     const cpuBefore = await s.server.cpuSeconds();
-    const wrk = await runWrk({ ...wrkRun(s, target, workDir, method), seconds: method.seconds });
+    const wrk = await s.load({ ...wrkRun(s, target, workDir, method), seconds: method.seconds });
     const cpuAfter = await s.server.cpuSeconds();
     const cpuPerRequestUs = cpuBefore === undefined || cpuAfter === undefined || wrk.requests === 0 ? undefined : ((cpuAfter - cpuBefore) / wrk.requests) * 1e6;
     // wrk counts statuses >= 400 as errors; when such a status is the expected answer they are not errors.
@@ -278,4 +282,11 @@ async function measure(s: Started, target: Target, workDir: string, method: Meth
   } catch (err) {
     return { kind: 'failed', reason: (err as Error).message };
   }
+}
+
+/** wrk, or for an HTTP/2 scenario h2load with its clients and streams in place of wrk's connections. */
+function loadOf(scenario: Scenario): (run: WrkRun) => Promise<WrkResult> {
+  const h2 = scenario.h2load;
+  if (h2 === undefined) return runWrk;
+  return ({ url, seconds, core, headers, scratchDir }) => runH2load({ url, seconds, core, scratchDir, clients: h2.clients, streams: h2.streams, ...(headers === undefined ? {} : { headers }) });
 }

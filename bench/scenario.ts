@@ -16,6 +16,10 @@ export interface Scenario {
    * short measured slices between them, which keeps other work on the machine from skewing one contender.
    */
   readonly interleave?: boolean;
+  /** The contenders speak HTTPS (certificates are not checked): probes and wrk go over TLS. */
+  readonly tls?: boolean;
+  /** Load with h2load instead of wrk: HTTP/2 over TLS, `clients` connections with `streams` requests in flight on each. */
+  readonly h2load?: { readonly clients: number; readonly streams: number };
   /** Ratio goals checked after the run, e.g. `{ contender: 'maru', against: 'node:http', atLeast: 0.98 }`. */
   readonly goals?: readonly RatioGoal[];
   /** Measurements other than wrk's (start-up time, idle memory…), run after the contenders with the same scratch directory. */

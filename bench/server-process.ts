@@ -38,7 +38,10 @@ export interface ServerProcess {
  * const server = startServer(['node', 'dist/bench/servers/maru.js'], { port: 8080, core: 0 });
  * await server.ready('/hello');
  */
-export function startServer(argv: readonly string[], { port, core, env = {}, cwd }: { port: number; core: number; env?: Readonly<Record<string, string>>; cwd?: string }): ServerProcess {
+export function startServer(
+  argv: readonly string[],
+  { port, core, env = {}, cwd, tls = false, h2 = false }: { port: number; core: number; env?: Readonly<Record<string, string>>; cwd?: string; /** Probed over TLS. */ tls?: boolean; /** Probed over HTTP/2 (and TLS). */ h2?: boolean },
+): ServerProcess {
   if (argv.length === 0) throw new TypeError('a contender command needs at least one argument');
   const child: ChildProcess = spawn('taskset', ['-c', String(core), ...argv], {
     env: { ...process.env, ...env, PORT: String(port) },
@@ -62,7 +65,7 @@ export function startServer(argv: readonly string[], { port, core, env = {}, cwd
       resolve();
     });
   });
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${tls || h2 ? 'https' : 'http'}://127.0.0.1:${port}`;
 
   return {
     pid: child.pid ?? -1,
@@ -71,7 +74,7 @@ export function startServer(argv: readonly string[], { port, core, env = {}, cwd
       for (;;) {
         if (exit !== undefined) throw new Error(`server ${exit} before answering`);
         try {
-          return (await probe(base + readyPath, { timeoutMs: 1000 })).status;
+          return (await probe(base + readyPath, { timeoutMs: 1000, h2 })).status;
         } catch (err) {
           if (performance.now() > deadline) throw new Error(`server did not answer ${readyPath} within ${timeoutMs} ms (${(err as Error).message})`);
         }

@@ -25,7 +25,7 @@ const server = (name: string) => fileURLToPath(new URL(`../servers/${name}.js`, 
 const rootOf = (workDir: string) => join(workDir, 'www');
 
 /** 16 KiB of CSS-looking text: repeated rules with varying numbers, so it compresses like a real stylesheet. */
-function stylesheet(size: number): string {
+export function stylesheet(size: number): string {
   let css = '';
   for (let i = 0; css.length < size; i++) {
     css += `.card-${i} { margin: ${i % 7}px ${i % 13}px; color: #${(i * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}; }\n`;
