@@ -180,7 +180,9 @@ function toH2Headers(status: number, headers: ReplyHeaders, validate: boolean): 
  * after that the stream is reset with NO_ERROR, which asks the client to stop sending.
  */
 function dropUnreadBody(stream: ServerHttp2Stream, lingerTimeout: number): void {
-  if (stream.readableEnded || stream.destroyed) return;
+  // endAfterHeaders: the request had no body at all (END_STREAM on its HEADERS, as every GET), so there is nothing
+  // to drop — and its 'end' is never emitted unless someone reads, so readableEnded alone would say false.
+  if (stream.endAfterHeaders || stream.readableEnded || stream.destroyed) return;
   stream.resume();
   const timer = setTimeout(() => stream.close(NGHTTP2_NO_ERROR), lingerTimeout);
   timer.unref();
