@@ -21,7 +21,10 @@ export interface H2Limits {
   readonly maxSessionMemory: number;
   /** A connection with no open stream is closed after this long, ms. */
   readonly idleTimeout: number;
-  /** A stream with no activity either way for this long is cancelled, ms (a client that stops reading). */
+  /**
+   * A request body, or a streamed or file reply, with no progress for this long is cancelled, ms (a client that
+   * stops sending or reading). An in-memory reply has no timer: the idle timeout ends its connection.
+   */
   readonly streamTimeout: number;
   /** After a complete reply, an unread request body is read and dropped for at most this long before the stream is reset, ms. */
   readonly lingerTimeout: number;
@@ -51,10 +54,16 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
     maxHeaderListPairs: 128,
   });
   const sessions = new Set<Http2Session>();
-  const port = h2Port(limits.lingerTimeout, hsts);
+  const port = h2Port(limits, hsts);
   server.setTimeout(limits.idleTimeout);
-  // Node emits the idle session itself; GOAWAY lets a client that just started a stream finish it.
-  (server as NodeJS.EventEmitter).on('timeout', (session: Http2Session) => session.close());
+  // Node emits the idle session itself; GOAWAY lets a client that just started a stream finish it. A stream that
+  // cannot finish (a reply the client never reads, which has no timer of its own) gets streamTimeout more.
+  (server as NodeJS.EventEmitter).on('timeout', (session: Http2Session) => {
+    session.close();
+    const deadline = setTimeout(() => session.destroy(), limits.streamTimeout);
+    deadline.unref();
+    session.once('close', () => clearTimeout(deadline));
+  });
   server.on('session', (session: Http2Session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
@@ -81,7 +90,9 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
       stream.close(NGHTTP2_ENHANCE_YOUR_CALM);
       return;
     }
-    stream.setTimeout(limits.streamTimeout, () => stream.close(NGHTTP2_CANCEL));
+    // A request body that trickles in is cut after streamTimeout of silence; a request without one (every GET)
+    // needs no timer until its reply turns out to be long (a stream or a file, see h2Port).
+    if (!stream.endAfterHeaders) stream.setTimeout(limits.streamTimeout, cancelStream);
     const headers: IncomingHttpHeaders = {};
     for (const name in raw) if (name.charCodeAt(0) !== 58 /* ':' */) headers[name] = raw[name];
     const ctx = app.context({
@@ -115,7 +126,20 @@ function headerListSize(raw: IncomingHttpHeaders): number {
   return size;
 }
 
-function h2Port(lingerTimeout: number, hsts: string | undefined): ResponsePort<ServerHttp2Stream> {
+/** A stream silent for streamTimeout either way: a client that stopped sending its body, or reading the reply. */
+function cancelStream(this: ServerHttp2Stream): void {
+  this.close(NGHTTP2_CANCEL);
+}
+
+/**
+ * An in-memory reply is handed to nghttp2 whole: a client that never reads it holds at most maxConcurrentStreams
+ * of them per connection until the connection idles out, so it needs no timer of its own. A streamed or file
+ * reply can hold a source (a file descriptor) for long: it is cancelled after streamTimeout without progress.
+ */
+function h2Port({ lingerTimeout, streamTimeout }: H2Limits, hsts: string | undefined): ResponsePort<ServerHttp2Stream> {
+  const watch = (stream: ServerHttp2Stream) => {
+    if (stream.endAfterHeaders) stream.setTimeout(streamTimeout, cancelStream);
+  };
   const h2Headers = (status: number, headers: ReplyHeaders, validate = false): OutgoingHttpHeaders => {
     const out = toH2Headers(status, headers, validate);
     if (hsts !== undefined && out['strict-transport-security'] === undefined) out['strict-transport-security'] = hsts;
@@ -133,6 +157,7 @@ function h2Port(lingerTimeout: number, hsts: string | undefined): ResponsePort<S
     },
     async stream(stream, status, headers, body) {
       stream.respond(h2Headers(status, headers));
+      watch(stream);
       try {
         await pipeline(body, stream);
       } finally {
@@ -152,6 +177,7 @@ function h2Port(lingerTimeout: number, hsts: string | undefined): ResponsePort<S
       // the head is checked here first, while the generic 500 can still be sent instead.
       const checked = h2Headers(status, headers, true);
       stream.respondWithFD(handle, checked, { offset: file.start, length: file.end - file.start + 1 });
+      watch(stream);
       dropUnreadBody(stream, lingerTimeout);
       return closed;
     },
