@@ -69,21 +69,23 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
     session.once('close', () => sessions.delete(session));
     // A protocol error of one client (a bad frame, a flood nghttp2 refuses) ends that session only.
     session.on('error', () => session.destroy());
+    // Read once: session.socket is a Proxy, and the address never changes.
+    const remoteAddress = session.socket?.remoteAddress;
     const resets = resetBudget(RESETS);
     // Per session, so a stream's close is counted without a closure per stream.
     function onStreamClose(this: ServerHttp2Stream): void {
       if (this.rstCode === NGHTTP2_NO_ERROR || resets.spend() || session.destroyed) return;
-      app.log.warn({ remoteAddress: session.socket?.remoteAddress }, 'HTTP/2 client reset too many streams (rapid reset): connection closed');
+      app.log.warn({ remoteAddress }, 'HTTP/2 client reset too many streams (rapid reset): connection closed');
       session.destroy(new Error('too many stream resets'), NGHTTP2_ENHANCE_YOUR_CALM);
     }
     session.on('stream', (stream: ServerHttp2Stream, raw: IncomingHttpHeaders) => {
       stream.on('close', onStreamClose);
-      onStream(stream, raw, session);
+      onStream(stream, raw, session, remoteAddress);
     });
   });
 
-  function onStream(stream: ServerHttp2Stream, raw: IncomingHttpHeaders, session: Http2Session): void {
-    stream.on('error', () => {}); // a reset by the client; pipeline and respond() see it through the stream's state
+  function onStream(stream: ServerHttp2Stream, raw: IncomingHttpHeaders, session: Http2Session, remoteAddress: string | undefined): void {
+    stream.on('error', ignore); // a reset by the client; pipeline and respond() see it through the stream's state
     // Node applies SETTINGS_MAX_HEADER_LIST_SIZE only once the client has acknowledged it; until then (the first
     // requests of every connection) the limit is checked here, and refused the same way (RFC 9113 §6.5.2).
     if (session.pendingSettingsAck && headerListSize(raw) > limits.maxHeaderListSize) {
@@ -93,20 +95,21 @@ export function createH2Server(app: App, limits: H2Limits, hsts?: string): { ser
     // A request body that trickles in is cut after streamTimeout of silence; a request without one (every GET)
     // needs no timer until its reply turns out to be long (a stream or a file, see h2Port).
     if (!stream.endAfterHeaders) stream.setTimeout(limits.streamTimeout, cancelStream);
-    const headers: IncomingHttpHeaders = {};
-    for (const name in raw) if (name.charCodeAt(0) !== 58 /* ':' */) headers[name] = raw[name];
-    const ctx = app.context({
-      method: (raw[':method'] as string | undefined) ?? 'GET',
-      target: (raw[':path'] as string | undefined) ?? '',
-      headers,
-      body: stream,
-      remoteAddress: session.socket?.remoteAddress,
-      secure: true,
-      httpVersion: '2.0',
-      authority: raw[':authority'] as string | undefined,
-      // RFC 9113 §8.1 keeps 100-continue: an interim HEADERS frame invites the body once its length is allowed.
-      ...(raw.expect === '100-continue' ? { expectContinue: () => stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: 100 }) } : {}),
-    });
+    const method = (raw[':method'] as string | undefined) ?? 'GET';
+    const target = (raw[':path'] as string | undefined) ?? '';
+    const authority = raw[':authority'] as string | undefined;
+    // The pseudo-headers never reach ctx.headers. Node hands this object to the 'stream' listeners and makes no
+    // use of it after, so they are deleted in place rather than the rest copied into a new object per request: it
+    // is a null-prototype object, in dictionary mode already, where a delete is cheap. RFC 9113 §8.3 defines no
+    // other request pseudo-header, and nghttp2 refuses a request with an unknown one (:protocol only with
+    // SETTINGS_ENABLE_CONNECT_PROTOCOL, which is off).
+    delete raw[':method'];
+    delete raw[':path'];
+    delete raw[':scheme'];
+    delete raw[':authority'];
+    // RFC 9113 §8.1 keeps 100-continue: an interim HEADERS frame invites the body once its length is allowed.
+    const expectContinue = raw.expect === '100-continue' ? () => stream.additionalHeaders({ [HTTP2_HEADER_STATUS]: 100 }) : undefined;
+    const ctx = app.context({ method, target, headers: raw, body: stream, remoteAddress, secure: true, httpVersion: '2.0', authority, expectContinue });
     const reply = app.handle(ctx);
     if (reply instanceof Promise) reply.then((r) => respond(app, ctx, r, port, stream));
     else respond(app, ctx, reply, port, stream);
@@ -125,6 +128,10 @@ function headerListSize(raw: IncomingHttpHeaders): number {
   }
   return size;
 }
+
+function ignore(): void {}
+
+const END_STREAM = { endStream: true } as const;
 
 /** A stream silent for streamTimeout either way: a client that stopped sending its body, or reading the reply. */
 function cancelStream(this: ServerHttp2Stream): void {
@@ -145,18 +152,29 @@ function h2Port({ lingerTimeout, streamTimeout }: H2Limits, hsts: string | undef
     if (hsts !== undefined && out['strict-transport-security'] === undefined) out['strict-transport-security'] = hsts;
     return out;
   };
+  const respondWith = (stream: ServerHttp2Stream, status: number, headers: ReplyHeaders, options: typeof END_STREAM | undefined) => {
+    // stream.respond() copies the head it is given and makes :status 200 when there is none: a 200 without HSTS
+    // goes as it is, without a copy of ours first. Node refuses connection-specific fields before it sends
+    // anything, so the rare head that has one (a 413's Connection: close) is sent again without them.
+    if (status === 200 && hsts === undefined) {
+      try {
+        stream.respond(headers as OutgoingHttpHeaders, options);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_HTTP2_INVALID_CONNECTION_HEADERS') throw err;
+      }
+    }
+    stream.respond(h2Headers(status, headers), options);
+  };
   return {
     gone: (stream) => stream.destroyed || stream.closed,
     send(stream, status, headers, body) {
-      if (body === undefined) stream.respond(h2Headers(status, headers), { endStream: true });
-      else {
-        stream.respond(h2Headers(status, headers));
-        stream.end(body);
-      }
+      respondWith(stream, status, headers, body === undefined ? END_STREAM : undefined);
+      if (body !== undefined) stream.end(body);
       dropUnreadBody(stream, lingerTimeout);
     },
     async stream(stream, status, headers, body) {
-      stream.respond(h2Headers(status, headers));
+      respondWith(stream, status, headers, undefined);
       watch(stream);
       try {
         await pipeline(body, stream);
