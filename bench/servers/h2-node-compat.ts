@@ -1,17 +1,13 @@
 // node:http2's compatibility API (createSecureServer + 'request', req/res objects like node:http) by hand, with
 // HTTP/1.1 on the same port: what a port of a node:http app to HTTP/2 looks like.
-import { readFileSync, statSync } from 'node:fs';
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
-import { join } from 'node:path';
-import { tlsFiles, tlsWorkDir } from './tls-files.js';
+import { stylesheet, tlsFiles, tlsWorkDir } from './tls-files.js';
 import { portFromEnv, userList } from './users.js';
 
 const { cert, key, root } = tlsFiles(tlsWorkDir());
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const cssPath = join(root, 'site.css');
-const css = readFileSync(cssPath);
-const cssHeaders = { 'content-type': 'text/css; charset=utf-8', 'content-length': css.length, etag: `"${statSync(cssPath).size.toString(16)}"`, 'cache-control': 'no-cache' };
+const { body: css, headers: cssHeaders } = stylesheet(root);
 
 function send(res: Http2ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });

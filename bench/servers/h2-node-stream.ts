@@ -1,25 +1,21 @@
 // The HTTP/2 baseline: node:http2's native stream API by hand, no routing library; the stylesheet from a Buffer
-// read at start-up with its validators. HTTP/1.1 on the same port (allowHTTP1) for the readiness probe; no
-// 'request' listener, so HTTP/2 streams never meet the compat layer.
-import { readFileSync, statSync } from 'node:fs';
+// read at start-up, with maru's headers (tls-files.ts). No 'request' listener (allowHTTP1 left off), so HTTP/2
+// streams never meet the compat layer.
 import { createSecureServer, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import { join } from 'node:path';
-import { tlsFiles, tlsWorkDir } from './tls-files.js';
+import { stylesheet, tlsFiles, tlsWorkDir } from './tls-files.js';
 import { portFromEnv, userList } from './users.js';
 
 const { cert, key, root } = tlsFiles(tlsWorkDir());
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const cssPath = join(root, 'site.css');
-const css = readFileSync(cssPath);
-const cssHeaders = { 'content-type': 'text/css; charset=utf-8', 'content-length': css.length, etag: `"${statSync(cssPath).size.toString(16)}"`, 'cache-control': 'no-cache' };
+const { body: css, headers: cssHeaders } = stylesheet(root);
 
 function send(stream: ServerHttp2Stream, status: number, type: string, body: string | Buffer): void {
   stream.respond({ ':status': status, 'content-type': type, 'content-length': Buffer.byteLength(body) });
   stream.end(body);
 }
 
-const server = createSecureServer({ cert, key, allowHTTP1: true });
+const server = createSecureServer({ cert, key });
 server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
   stream.on('error', () => {});
   const path = headers[':path'] ?? '/';

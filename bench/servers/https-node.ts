@@ -1,17 +1,14 @@
-// The HTTPS/1.1 baseline: node:https by hand, no routing library, the stylesheet from a Buffer read at start-up.
-import { readFileSync, statSync } from 'node:fs';
+// The HTTPS/1.1 baseline: node:https by hand, no routing library, the stylesheet from a Buffer read at start-up,
+// with maru's headers (tls-files.ts).
 import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import { join } from 'node:path';
-import { tlsFiles, tlsWorkDir } from './tls-files.js';
+import { stylesheet, tlsFiles, tlsWorkDir } from './tls-files.js';
 import { portFromEnv, userList } from './users.js';
 
 const { cert, key, root } = tlsFiles(tlsWorkDir());
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const cssPath = join(root, 'site.css');
-const css = readFileSync(cssPath);
-const cssHeaders = { 'content-type': 'text/css; charset=utf-8', 'content-length': css.length, etag: `"${statSync(cssPath).size.toString(16)}"`, 'cache-control': 'no-cache' };
+const { body: css, headers: cssHeaders } = stylesheet(root);
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
