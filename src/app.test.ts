@@ -330,3 +330,52 @@ test('believes forwarded headers only from the peers of trustProxy', async () =>
   assert.deepEqual((await inject(app, { url: '/who', headers })).json(), { ip: '127.0.0.1', secure: false, origin: 'http://localhost' });
   assert.throws(() => createApp({ log: memoryLogger().log, trustProxy: ['10.0.0.0/33'] }), /option trustProxy: "10.0.0.0\/33"/);
 });
+
+test('logs a deliberate, exposed 5xx at warn with its code and cause, without a stack; a real 5xx at error with it', async () => {
+  const { app, lines } = appWith((a) => {
+    a.get('/busy', () => {
+      throw new HttpError(503, 'BUSY', 'the server is busy', { expose: true, headers: { 'retry-after': '1' }, cause: new Error('queue full') });
+    });
+    a.get('/fault', () => {
+      throw new HttpError(502, 'UPSTREAM', 'db at 10.0.0.3 refused');
+    });
+  });
+  assert.equal((await inject(app, { url: '/busy' })).status, 503);
+  assert.equal((await inject(app, { url: '/fault' })).status, 502);
+  const busy = lines().find((line) => line.code === 'BUSY');
+  assert.ok(busy, 'the refusal is logged');
+  assert.equal(busy.level, 40);
+  assert.equal(busy.msg, 'the server is busy');
+  assert.equal(busy.status, 503);
+  assert.equal(busy.cause, 'queue full');
+  assert.equal(busy.err, undefined);
+  assert.doesNotMatch(JSON.stringify(busy), /\bat |\.ts:\d+/, 'no stack');
+  const fault = lines().find((line) => line.level === 50);
+  assert.ok(fault, 'the fault is logged at error');
+  assert.match(String((fault.err as { stack?: string }).stack), /UPSTREAM|db at 10\.0\.0\.3/);
+  assert.match(String((fault.err as { stack?: string }).stack), /\n\s+at /, 'with its stack');
+});
+
+test('writes at most 20 lines per 10 s about deliberate 5xx replies, then says how many it dropped', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 1_700_000_000_000 });
+  const { app, lines } = appWith((a) =>
+    a.get('/busy', () => {
+      throw new HttpError(503, 'BUSY', 'the server is busy', { expose: true });
+    }),
+  );
+  for (let i = 0; i < 30; i++) assert.equal((await inject(app, { url: '/busy' })).status, 503, 'every request still gets its 503');
+  const refusals = () => lines().filter((line) => line.code === 'BUSY');
+  assert.equal(refusals().length, 20);
+  assert.ok(refusals().every((line) => line.dropped === undefined));
+  t.mock.timers.tick(10_000);
+  await inject(app, { url: '/busy' });
+  assert.equal(refusals().length, 21);
+  assert.equal(refusals().at(-1)!.dropped, 10);
+  const other = appWith((a) =>
+    a.get('/busy', () => {
+      throw new HttpError(503, 'BUSY', 'the server is busy', { expose: true });
+    }),
+  );
+  await inject(other.app, { url: '/busy' });
+  assert.equal(other.lines().filter((line) => line.code === 'BUSY').length, 1, 'each app has its own budget');
+});

@@ -3,6 +3,7 @@ import { DEFAULT_BODY_LIMIT } from './body/read.js';
 import { Context, type ContextShared, type RequestInfo } from './context.js';
 import { HttpError } from './errors.js';
 import { createLogger } from './log.js';
+import { rateLimited } from './log-budget.js';
 import { accessLog, requestFinishChannel, type RequestObserver } from './observe.js';
 import { compileTrust, type TrustProxy } from './proxy/trust.js';
 import type { Reply } from './reply.js';
@@ -120,6 +121,10 @@ export interface App {
   readonly inFlight: number;
 }
 
+// Lines about deliberate 5xx replies, per app: as many as the client-error log allows per listener.
+const REFUSAL_LINES = 20;
+const REFUSAL_WINDOW_MS = 10_000;
+
 interface RouteEntry {
   readonly pattern: string;
   readonly handler: Handler;
@@ -142,7 +147,13 @@ export function createApp(options: AppOptions = {}): App {
   const middleware: Middleware[] = [];
   const observers: RequestObserver[] = [];
   // Requests are timed only while someone observes them: a clock read per request is not free.
-  const shared: { -readonly [K in keyof ContextShared]: ContextShared[K] } = { log, bodyLimit, timed: false, trust: compileTrust(trustProxy) };
+  const shared: { -readonly [K in keyof ContextShared]: ContextShared[K] } = {
+    log,
+    bodyLimit,
+    timed: false,
+    trust: compileTrust(trustProxy),
+    refusalLog: rateLimited(REFUSAL_LINES, REFUSAL_WINDOW_MS),
+  };
   let chain: ((ctx: Context) => Reply | Promise<Reply>) | undefined;
   // Kept always: two additions a request, where a middleware counting the same would cost a promise each.
   let inFlight = 0;
@@ -306,19 +317,38 @@ function checked(ctx: Context, reply: Reply): Reply {
  * The reply for a thrown error: its own status when it is an HttpError, else a logged, generic 500. For middleware
  * that catches an error to add to it and still answer the way the app would.
  *
+ * A 5xx HttpError is logged two ways. One its thrower exposed (`expose: true`: a 503 BUSY with Retry-After, a
+ * session store that is down) is a deliberate refusal that a flood of requests can cause at will: one warn line
+ * with its code and the cause's message, no stack, at most 20 per 10 s per app (the next line says how many were
+ * dropped). Any other is a fault: an error line with the stack, every time.
+ *
  * @example
  * app.use(async (ctx, next) => { try { return await next(); } catch (err) { ctx.header('x-failed', '1'); return errorReply(ctx, err); } });
  */
 export function errorReply(ctx: Context, err: unknown): Reply {
   ctx.responseHeaders = undefined;
   if (err instanceof HttpError) {
-    if (err.status >= 500) ctx.log.error({ err }, err.message);
+    if (err.status >= 500) logServerError(ctx, err);
     const message = err.expose ? err.message : 'Internal Server Error';
     const reply = ctx.json({ error: { code: err.code, message } }, err.status);
     return err.headers === undefined ? reply : { ...reply, headers: { ...reply.headers, ...err.headers } };
   }
   ctx.log.error({ err }, 'unhandled error');
   return internalErrorReply(ctx);
+}
+
+function logServerError(ctx: Context, err: HttpError): void {
+  if (!err.expose) {
+    ctx.log.error({ err }, err.message);
+    return;
+  }
+  const { allowed, dropped } = ctx.refusalLogBudget();
+  if (!allowed) return;
+  const cause = err.cause instanceof Error ? err.cause.message : err.cause === undefined ? undefined : String(err.cause);
+  ctx.log.warn(
+    { status: err.status, code: err.code, ...(cause === undefined ? {} : { cause }), ...(dropped > 0 ? { dropped } : {}) },
+    err.message,
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { validateHeaderName, validateHeaderValue, type IncomingHttpHeaders } fro
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { createBodyReader, type BodyReader } from './body/reader.js';
+import type { LogBudget } from './log-budget.js';
 import { requestFinishChannel } from './observe.js';
 import { resolveClient, type ClientFacts } from './proxy/forwarded.js';
 import type { TrustCheck } from './proxy/trust.js';
@@ -46,6 +47,8 @@ export interface ContextShared {
   readonly timed: boolean;
   /** Peers whose forwarded headers are believed; undefined: nobody's. */
   readonly trust?: TrustCheck | undefined;
+  /** The app's budget of lines about deliberate 5xx replies (see `errorReply`); none: every line is written. */
+  readonly refusalLog?: LogBudget | undefined;
 }
 
 declare const STATE_TYPE: unique symbol;
@@ -71,6 +74,7 @@ export function stateKey<T>(description: string): StateKey<T> {
 }
 
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze(Object.create(null));
+const ALWAYS = Object.freeze({ allowed: true, dropped: 0 });
 const TEXT = 'text/plain; charset=utf-8';
 const HTML = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -147,6 +151,14 @@ export class Context {
   /** A logger that tags every line with the request id. */
   get log(): Logger {
     return (this.#log ??= this.#shared.log.child({ reqId: this.id }));
+  }
+
+  /**
+   * Asks the app's budget whether a line about a deliberate 5xx (an exposed HttpError: 503 BUSY, a store that is
+   * down) may be logged now, at most 20 per 10 s per app; `dropped` counts the lines left out before this one.
+   */
+  refusalLogBudget(): { allowed: boolean; dropped: number } {
+    return this.#shared.refusalLog?.() ?? ALWAYS;
   }
 
   /** The request's cookies, parsed on first use; of duplicate names the first wins. */

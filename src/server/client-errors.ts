@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { rateLimited } from '../log-budget.js';
 
 // Node's own answers to a request it could not parse or that came too slowly (lib/_http_server.js); written
 // here the same way, now that a 'clientError' listener takes the job over from Node's default.
@@ -14,28 +15,6 @@ const GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STREAM_DESTROYED'
 
 function answer(status: number, text: string): { status: number; bytes: Buffer } {
   return { status, bytes: Buffer.from(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`, 'latin1') };
-}
-
-/** At most `limit` lines per `windowMs`; the next line after a quiet spell says how many were dropped. */
-export function rateLimited(limit: number, windowMs: number): () => { allowed: boolean; dropped: number } {
-  let windowStart = 0;
-  let used = 0;
-  let dropped = 0;
-  return () => {
-    const now = Date.now();
-    if (now - windowStart >= windowMs) {
-      windowStart = now;
-      used = 0;
-    }
-    if (used >= limit) {
-      dropped++;
-      return { allowed: false, dropped };
-    }
-    used++;
-    const reported = dropped;
-    dropped = 0;
-    return { allowed: true, dropped: reported };
-  };
 }
 
 /**
