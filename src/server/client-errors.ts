@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { rateLimited } from '../log-budget.js';
+import { rateLimited, type LogBudget } from '../log-budget.js';
 
 // Node's own answers to a request it could not parse or that came too slowly (lib/_http_server.js); written
 // here the same way, now that a 'clientError' listener takes the job over from Node's default.
@@ -20,11 +20,10 @@ function answer(status: number, text: string): { status: number; bytes: Buffer }
 /**
  * A `'clientError'` listener for HTTP/1.1 servers: answers as Node would (400, 408 for a head or body that came
  * too slowly, 431 for headers too large) and leaves a trace — one warn line with the reason and the client's
- * address, at most 20 per 10 s per listener so a flood of junk cannot flood the log. Resets and broken pipes are
- * only debug lines.
+ * address, at most 20 per 10 s per listener so a flood of junk cannot flood the log (`budget`: the listener's, shared
+ * with its other refusals). Resets and broken pipes are only debug lines.
  */
-export function answerClientErrors(log: Logger) {
-  const allow = rateLimited(20, 10_000);
+export function answerClientErrors(log: Logger, allow: LogBudget = rateLimited(20, 10_000)) {
   return (err: NodeJS.ErrnoException, socket: Socket): void => {
     const code = err.code ?? 'UNKNOWN';
     const client = socket.remoteAddress; // gone once the socket is destroyed

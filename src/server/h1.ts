@@ -4,9 +4,12 @@ import type { Server as HttpsServer } from 'node:https';
 import { Server as NetServer } from 'node:net';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
 import type { App } from '../app.js';
 import type { FileBody, ReplyHeaders } from '../reply.js';
+import { rateLimited, type LogBudget } from '../log-budget.js';
 import { answerClientErrors } from './client-errors.js';
+import { hostProblem } from './host.js';
 import { lingerOnClose } from './linger.js';
 import { bind, urlOf, type Listener } from './listener.js';
 import { respond, type ResponsePort } from './respond.js';
@@ -101,12 +104,39 @@ export async function listenPlain(
 /**
  * Wires an HTTP/1.1 (or HTTPS) server to the adapter: requests, `Expect: 100-continue` requests (answered by the
  * body reader once the route's limit allows the body, instead of by Node before the limit is known), and the
- * requests Node refuses itself (logged, rate-limited).
+ * requests Node refuses itself (logged, rate-limited) — to which it adds those with two Host lines or an invalid
+ * Host (RFC 9112 §3.2), which Node lets through.
  */
 export function handleH1(server: Server | HttpsServer, app: App, onRequest: ReturnType<typeof createH1Handler>): void {
-  server.on('request', onRequest);
-  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
-  server.on('clientError', answerClientErrors(app.log));
+  // One budget of warn lines per listener, for everything it refuses before the app sees a request.
+  const budget = rateLimited(20, 10_000);
+  const checked = (req: IncomingMessage, res: ServerResponse, expectsContinue = false): void => {
+    const problem = hostProblem(req.rawHeaders, req.headers.host);
+    if (problem === undefined) onRequest(req, res, expectsContinue);
+    else refuseHost(req, res, problem, app.log, budget);
+  };
+  server.on('request', checked);
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => checked(req, res, true));
+  server.on('clientError', answerClientErrors(app.log, budget));
+}
+
+const BAD_HOST = Buffer.from('{"error":{"code":"BAD_HOST","message":"the request has more than one Host or an invalid one"}}');
+
+/**
+ * The 400 of a request with two Host lines or an invalid Host (see hostProblem): answered before the app sees it,
+ * like the requests Node refuses itself, and logged the same way. The connection closes after it; a body still on
+ * its way is read and dropped first (lingering close), so the client reads the 400.
+ */
+function refuseHost(req: IncomingMessage, res: ServerResponse, problem: 'duplicate' | 'invalid', log: Logger, budget: LogBudget): void {
+  res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'content-length': BAD_HOST.length, connection: 'close' });
+  if (!req.complete) lingerOnClose(req);
+  res.end(BAD_HOST);
+  const { allowed, dropped } = budget();
+  if (!allowed) return;
+  log.warn(
+    { reason: problem === 'duplicate' ? 'HOST_DUPLICATE' : 'HOST_INVALID', status: 400, client: req.socket.remoteAddress, ...(dropped > 0 ? { dropped } : {}) },
+    'answered 400 to a request with more than one Host or an invalid one',
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenPlain, type H1Timeouts } from './h1.js';
+import { hostProblem } from './host.js';
 import type { Listener } from './listener.js';
 
 // A Host header worth redirecting to: a name or an address, with an optional port (RFC 9110 §7.2).
@@ -24,7 +25,8 @@ export function httpsLocation(hostHeader: string | undefined, target: string, ht
 }
 
 function redirect(req: IncomingMessage, res: ServerResponse, httpsPort: number, draining: boolean): void {
-  const location = httpsLocation(req.headers.host, req.url ?? '', httpsPort);
+  // Two Host lines: Node keeps the first, a proxy in front may have used the last; no redirect for either.
+  const location = hostProblem(req.rawHeaders, req.headers.host) === 'duplicate' ? undefined : httpsLocation(req.headers.host, req.url ?? '', httpsPort);
   if (draining) res.setHeader('connection', 'close');
   if (location === undefined) {
     const body = '{"error":{"code":"BAD_HOST","message":"a Host header and a path are needed to redirect to HTTPS"}}';

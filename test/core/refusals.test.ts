@@ -179,6 +179,36 @@ describe('what Node refuses itself leaves a trace', () => {
   });
 });
 
+describe('Host (RFC 9112 §3.2)', () => {
+  const cases: [name: string, head: string, reason: string][] = [
+    ['two Host lines', 'POST /upload HTTP/1.1\r\nHost: x\r\nHost: evil.example\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n', 'HOST_DUPLICATE'],
+    ['a Host with a path in it', 'POST /upload HTTP/1.1\r\nHost: evil.example/x\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n', 'HOST_INVALID'],
+  ];
+  for (const [transport, connectOf] of [['HTTP/1.1', connectTo.plain], ['HTTPS', null]] as const) {
+    for (const [name, head, reason] of cases) {
+      test(`answers 400 to ${name} before the app sees it, logs it, and reads the body away (${transport})`, async () => {
+        const { app, lines } = uploadApp();
+        const certs = connectOf === null ? await throwawayCerts() : undefined;
+        const server = await listen(app, { port: 0, host: '127.0.0.1', ...(certs === undefined ? {} : { tls: { certFile: certs.certFile, keyFile: certs.keyFile } }) });
+        try {
+          const port = server.listeners[0]!.port;
+          const socket = certs === undefined ? connectTo.plain(port) : connectTo.tls(port, certs.certPem);
+          const answer = await exchange(socket, head, Buffer.from('hello'));
+          assert.equal(answer.error, undefined, 'no reset');
+          assert.match(answer.text, /^HTTP\/1\.1 400 Bad Request\r\n/);
+          assert.match(answer.text, /\r\nConnection: close\r\n/i);
+          assert.match(answer.text, /"code":"BAD_HOST"/);
+          assert.doesNotMatch(answer.text, /"bytes"/, 'the route never ran');
+          assert.equal(lines().filter((line) => line.reason === reason && line.status === 400).length, 1);
+        } finally {
+          await server.close();
+          await certs?.cleanup();
+        }
+      });
+    }
+  }
+});
+
 describe('a client that stops reading', () => {
   test('is cut off after the write timeout instead of holding its connection forever', async () => {
     const { app } = uploadApp();
