@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { memoryLogger } from '../../test/logger.js';
 import { createApp, type App } from '../app.js';
+import { HttpError } from '../errors.js';
 import { inject, type InjectResponse } from '../testing/inject.js';
 import { newSessionId, sessionKey } from './id.js';
 import { MemoryStore } from './memory.js';
@@ -90,6 +91,14 @@ function buildApp(store: SessionStore, options: Partial<SessionOptions> = {}): A
   });
   app.post('/revoke-all', async (ctx) => ctx.json({ ended: await ctx.session.revokeAll() }));
   app.get('/owner', (ctx) => ctx.json({ owner: ctx.session.owner ?? null }));
+  app.get('/need-login', (ctx) => {
+    if (ctx.session.data.name === undefined) throw new HttpError(401, 'NOT_LOGGED_IN', 'log in first', { headers: { 'www-authenticate': 'Cookie' } });
+    return ctx.text('in');
+  });
+  app.post('/logout-then-fail', async (ctx) => {
+    await ctx.session.destroy();
+    throw new HttpError(409, 'CONFLICT', 'failed after logging out');
+  });
   app.post('/fail', (ctx) => {
     ctx.session.data.name = 'never saved';
     throw new Error('handler failed');
@@ -405,6 +414,37 @@ test('an expired session cookie is cleared in the reply', async (t) => {
   const res = await inject(app, { url: '/public', headers: { cookie } });
   assert.equal(res.status, 200);
   assert.match(res.headers['set-cookie']![0]!, CLEARED);
+});
+
+test('an unknown session cookie is cleared in an error reply too: a 401, a 404', async () => {
+  const app = buildApp(countingStore().store);
+  const cookie = `sid=${newSessionId()}`;
+  const unauthorized = await inject(app, { url: '/need-login', headers: { cookie } });
+  assert.equal(unauthorized.status, 401);
+  assert.equal(unauthorized.headers['www-authenticate'], 'Cookie', 'the error keeps its own headers');
+  assert.deepEqual(unauthorized.json(), { error: { code: 'NOT_LOGGED_IN', message: 'log in first' } });
+  assert.match(unauthorized.headers['set-cookie']![0]!, CLEARED);
+  const missing = await inject(app, { url: '/nowhere', headers: { cookie } });
+  assert.equal(missing.status, 404);
+  assert.match(missing.headers['set-cookie']![0]!, CLEARED);
+});
+
+test('a cookie destroyed by a request that then fails is cleared; a live one in an error reply is not', async () => {
+  const app = buildApp(countingStore().store);
+  const cookie = cookieOf(await inject(app, { method: 'POST', url: '/set?name=ana' }));
+  const live = await inject(app, { url: '/nowhere', headers: { cookie } });
+  assert.equal(live.status, 404);
+  assert.equal(live.headers['set-cookie'], undefined);
+  const failed = await inject(app, { method: 'POST', url: '/logout-then-fail', headers: { cookie } });
+  assert.equal(failed.status, 409);
+  assert.match(failed.headers['set-cookie']![0]!, CLEARED);
+  assert.deepEqual((await inject(app, { url: '/peek', headers: { cookie } })).json(), { name: null, isNew: true });
+});
+
+test('a fault (a 500) is left as thrown, without a cookie header', async () => {
+  const res = await inject(buildApp(countingStore().store), { method: 'POST', url: '/fail', headers: { cookie: `sid=${newSessionId()}` } });
+  assert.equal(res.status, 500);
+  assert.equal(res.headers['set-cookie'], undefined);
 });
 
 test('a live session cookie is not cleared, and a request without a cookie gets none', async () => {

@@ -32,6 +32,7 @@
  */
 import type { Middleware } from '../app.js';
 import { Context, stateKey } from '../context.js';
+import type { Reply } from '../reply.js';
 import { serializeCookie } from '../cookies/write.js';
 import { HttpError } from '../errors.js';
 import { isSessionId, newSessionId, sessionKey } from './id.js';
@@ -145,9 +146,7 @@ export function sessions(options: SessionOptions): Middleware {
       const useTls = secure === 'auto' ? ctx.secure : secure;
       ctx.appendHeader('set-cookie', `${cookieName}=${id}${useTls ? tls : plain}`);
     },
-    clearCookie: (ctx) => {
-      ctx.appendHeader('set-cookie', secure === 'auto' && !ctx.secure ? clearPlain : clearTls);
-    },
+    clearValue: (ctx) => (secure === 'auto' && !ctx.secure ? clearPlain : clearTls),
   };
 
   return async (ctx, next) => {
@@ -155,7 +154,13 @@ export function sessions(options: SessionOptions): Middleware {
     const session = new RequestSession(config, sent !== undefined);
     if (isSessionId(sent)) await session.load(sent);
     ctx.set(SESSION, session);
-    const reply = await next();
+    let reply: Reply;
+    try {
+      reply = await next();
+    } catch (err) {
+      // Nothing is written for a request that failed; but a cookie that names no session is still cleared.
+      throw session.dead ? withClearedCookie(err, config.clearValue(ctx)) : err;
+    }
     await session.commit(ctx);
     return reply;
   };
@@ -189,6 +194,20 @@ Object.defineProperties(Context.prototype, {
   },
 });
 
+/**
+ * The error with the Set-Cookie that clears the session cookie: the error's reply is built later and drops every
+ * header set meanwhile (errorReply), so the header rides on the error itself. Only for a 4xx HttpError (a 401 on
+ * `/me`, a 404): a fault is left as it was thrown, with its own stack, and its cookie is cleared by the next request.
+ */
+function withClearedCookie(err: unknown, clear: string): unknown {
+  if (!(err instanceof HttpError) || err.status >= 500) return err;
+  return new HttpError(err.status, err.code, err.message, {
+    headers: { ...err.headers, 'set-cookie': clear },
+    expose: err.expose,
+    ...(err.cause === undefined ? {} : { cause: err.cause }),
+  });
+}
+
 interface Config {
   readonly store: SessionStore;
   readonly idleTimeout: number;
@@ -197,7 +216,8 @@ interface Config {
   readonly touchAfter: number;
   unavailable(cause: unknown): HttpError;
   setCookie(ctx: Context, id: string): void;
-  clearCookie(ctx: Context): void;
+  /** The Set-Cookie value that clears the session cookie for this request. */
+  clearValue(ctx: Context): string;
 }
 
 class RequestSession implements Session {
@@ -245,6 +265,11 @@ class RequestSession implements Session {
   get owner(): string | undefined {
     this.#assertAvailable();
     return this.#owner;
+  }
+
+  /** The request's session cookie names no live session (unknown, expired, destroyed) and no new one replaces it. */
+  get dead(): boolean {
+    return this.#hadCookie && (this.#destroyed || this.#stale) && this.#key === undefined && this.#nextId === undefined && this.#failure === undefined;
   }
 
   async load(id: string): Promise<void> {
@@ -336,7 +361,7 @@ class RequestSession implements Session {
         // request of the same browser replaced meanwhile (a login racing a fetch); its clearing can arrive after
         // the new cookie and log that browser out. express-session and others never clear, and pay a store read
         // on every request of such a browser instead; a second login is the cheaper price.
-        if ((this.#destroyed || this.#stale) && this.#hadCookie) config.clearCookie(ctx);
+        if (this.dead) ctx.appendHeader('set-cookie', config.clearValue(ctx));
         return;
       }
       // A fresh id, never the client's: the client cannot choose the id of a session (no fixation).
