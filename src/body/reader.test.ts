@@ -51,3 +51,14 @@ test('asks for the limit when it reads, so a route\'s own limit applies', async 
   limit = 10;
   await assert.rejects(reader.buffer(), isStatus(413, 'BODY_TOO_LARGE'));
 });
+
+test('answers 400 to text, JSON or a form whose bytes are not UTF-8, instead of turning them into U+FFFD', async () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part) : Buffer.from(part))));
+  const reader = (body: Buffer, type: string) => createBodyReader(Readable.from([body]), { 'content-type': type }, () => 1024);
+  await assert.rejects(reader(bytes('{"name":"kim', [0xff, 0xfe], '"}'), 'application/json').json(), isStatus(400, 'INVALID_UTF8'));
+  await assert.rejects(reader(bytes('name=kim', [0xc3]), 'application/x-www-form-urlencoded').form(), isStatus(400, 'INVALID_UTF8'));
+  // An overlong encoding of '/' and a lone surrogate encoded as UTF-8 are not UTF-8 either.
+  await assert.rejects(reader(bytes([0xc0, 0xaf]), 'text/plain').text(), isStatus(400, 'INVALID_UTF8'));
+  await assert.rejects(reader(bytes([0xed, 0xa0, 0x80]), 'text/plain').text(), isStatus(400, 'INVALID_UTF8'));
+  assert.deepEqual(await reader(bytes('{"name":"김"}'), 'application/json').json(), { name: '김' });
+});

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { HttpError } from '../errors.js';
@@ -16,7 +17,7 @@ import { readBody } from './read.js';
 export interface BodyReader {
   /** Raw bytes, at most the route's body limit. */
   buffer(): Promise<Buffer>;
-  /** UTF-8 text. */
+  /** UTF-8 text; 400 when the bytes are not UTF-8 (never replaced with U+FFFD). */
   text(): Promise<string>;
   /** JSON data; 415 unless the Content-Type is JSON, 400 when the text is not JSON. */
   json<T = unknown>(): Promise<T>;
@@ -33,7 +34,11 @@ export function createBodyReader(stream: Readable, headers: IncomingHttpHeaders,
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
       throw new HttpError(415, 'UNSUPPORTED_CHARSET', `charset ${charset} is not supported; send UTF-8`);
     }
-    return (await buffer()).toString('utf8');
+    const bytes = await buffer();
+    // RFC 3629 §3, RFC 8259 §8.1: bytes that are not UTF-8 are refused, not decoded to U+FFFD, which would make
+    // different input the same text (two names, two passwords) and store what the client never meant to send.
+    if (!isUtf8(bytes)) throw new HttpError(400, 'INVALID_UTF8', 'request body is not valid UTF-8');
+    return bytes.toString('utf8');
   };
   return {
     buffer,
