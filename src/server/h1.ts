@@ -185,15 +185,18 @@ function h1Port(draining: () => boolean, hsts: string | undefined, writeTimeout:
   // A body the client does not read stops making progress: past the write timeout the connection is ended. The
   // socket's inactivity timer is reset on every write; once the reply is done Node sets the keep-alive one again.
   const watchWrites = (res: ServerResponse) => {
-    res.setTimeout(writeTimeout, () => res.destroy(new Error(`no progress writing the reply for ${writeTimeout} ms`)));
+    res.setTimeout(writeTimeout, () => res.destroy(Object.assign(new Error(`no progress writing the reply for ${writeTimeout} ms`), { code: 'ERR_WRITE_TIMEOUT' })));
   };
   return {
     gone: (res) => res.destroyed,
     send(res, status, headers, body) {
       head(res, status, headers);
       res.end(body);
-      // Only a body bigger than the socket takes at once can stall; a small one costs no timer.
-      if (res.writableNeedDrain) watchWrites(res);
+      // Only a reply the socket did not take at once can stall: one waiting behind another (a pipelined request;
+      // Node attaches it to the socket later) or one bigger than the socket's buffers. A reply that went out whole
+      // costs no timer. (res.writableNeedDrain cannot tell: it is false once end() has been called.)
+      const socket = res.socket;
+      if (socket === null || socket.writableLength > 0) watchWrites(res);
     },
     stream(res, status, headers, body) {
       head(res, status, headers);

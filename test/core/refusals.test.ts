@@ -11,10 +11,15 @@ import { throwawayCerts, type ThrowawayCerts } from '../tls/certs.js';
 
 const MIB = 1024 * 1024;
 
+const BIG = Buffer.alloc(8 * MIB, 97);
+const SMALL = 'x'.repeat(4096);
+
 function uploadApp() {
   const logger = memoryLogger('debug');
   const app = createApp({ log: logger.log, bodyLimit: MIB, accessLog: false });
   app.post('/upload', async (ctx) => ctx.json({ bytes: (await ctx.body.buffer()).length }));
+  app.get('/big', (ctx) => ctx.send(BIG, 'application/octet-stream'));
+  app.get('/small', (ctx) => ctx.text(SMALL));
   app.get('/endless', (ctx) => ctx.stream(Readable.from(endless()), { type: 'application/octet-stream' }));
   return { app, lines: logger.lines };
 }
@@ -229,4 +234,28 @@ describe('a client that stops reading', () => {
       await server.close();
     }
   });
+
+  // A reply in memory is handed to the socket whole; when the socket cannot take it (too big, or queued behind
+  // another reply), the client that stops reading would hold the connection for good without the timeout.
+  for (const [what, requests] of [
+    ['an 8 MiB reply from memory', 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n'],
+    ['5000 pipelined replies of 4 KiB', 'GET /small HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(5000)],
+  ] as const) {
+    test(`cuts ${what} to a client that never reads, after the write timeout`, async () => {
+      const { app, lines } = uploadApp();
+      const server = await listen(app, { port: 0, host: '127.0.0.1', writeTimeout: 300 });
+      try {
+        const socket = netConnect(server.listeners[0]!.port, '127.0.0.1');
+        socket.on('error', () => {});
+        socket.pause();
+        socket.write(requests);
+        const cut = () => lines().some((line) => line.reason === 'ERR_WRITE_TIMEOUT');
+        for (const deadline = Date.now() + 10_000; !cut() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
+        socket.destroy();
+        assert.ok(cut(), 'the connection was ended and logged');
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
