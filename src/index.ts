@@ -25,7 +25,7 @@ export { RedisAttemptCounter, type RedisAttemptCounterOptions } from './throttle
 export { attemptLimit, tooManyAttempts, type AttemptLimit, type AttemptLimitOptions, type AttemptVerdict } from './throttle/limit.js';
 export { addressKey } from './throttle/address.js';
 export { concurrencyLimit, type ConcurrencyLimit, type ConcurrencyLimitOptions } from './throttle/concurrency.js';
-export { DEFAULT_H2_LIMITS, listen, type ListenOptions, type Listening, type TlsOptions } from './server/listen.js';
+export { DEFAULT_H2_LIMITS, LISTEN_DEFAULTS, listen, type ListenOptions, type Listening, type TlsOptions } from './server/listen.js';
 export type { H2Limits } from './server/h2.js';
 export type { TlsFiles, TlsMaterial } from './server/tls.js';
 export { devCertificate, type DevCertificate } from './server/dev-cert.js';

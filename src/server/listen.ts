@@ -93,6 +93,21 @@ export const DEFAULT_H2_LIMITS: H2Limits = {
   lingerTimeout: 5_000,
 };
 
+/**
+ * Defaults of the connection timeouts of {@link listen} (ms); each is explained where `ListenOptions` declares it,
+ * and beside Node's and nginx's in SECURITY.md.
+ *
+ * @example
+ * await listen(app, { port: 8080, requestTimeout: LISTEN_DEFAULTS.requestTimeout * 2 });
+ */
+export const LISTEN_DEFAULTS = Object.freeze({
+  headersTimeout: 10_000,
+  requestTimeout: 30_000,
+  keepAliveTimeout: 5_000,
+  shutdownTimeout: 10_000,
+  writeTimeout: 30_000,
+});
+
 interface Settings extends H1Timeouts {
   readonly ports: readonly number[];
   readonly redirectPorts: readonly number[];
@@ -175,11 +190,11 @@ function resolveOptions(options: ListenOptions): Settings {
     host = '::',
     tls,
     redirectHttp = [],
-    headersTimeout = 10_000,
-    requestTimeout = 30_000,
-    keepAliveTimeout = 5_000,
-    shutdownTimeout = 10_000,
-    writeTimeout = 30_000,
+    headersTimeout = LISTEN_DEFAULTS.headersTimeout,
+    requestTimeout = LISTEN_DEFAULTS.requestTimeout,
+    keepAliveTimeout = LISTEN_DEFAULTS.keepAliveTimeout,
+    shutdownTimeout = LISTEN_DEFAULTS.shutdownTimeout,
+    writeTimeout = LISTEN_DEFAULTS.writeTimeout,
     http2Limits = {},
   } = options;
   const ports = portList('port', port);
