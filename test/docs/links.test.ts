@@ -16,6 +16,7 @@ test('every relative link of the guide and the READMEs leads to a file that exis
   const files = [
     join(REPO, 'README.md'),
     join(REPO, 'README.ko.md'),
+    join(REPO, 'SECURITY.md'),
     join(REPO, 'examples/README.md'),
     join(REPO, 'examples/book/README.md'),
     ...(await pages('ko')).map((p) => join(guide('ko'), p)),
