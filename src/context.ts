@@ -68,7 +68,13 @@ export interface StateKey<T> {
   readonly [STATE_TYPE]?: T;
 }
 
-/** Makes a key for `ctx.get()` / `ctx.set()`; each call a new one, compared by identity. */
+/**
+ * Makes a key for `ctx.get()` / `ctx.set()`; each call a new one, compared by identity.
+ *
+ * @example
+ * export const USER = stateKey<{ id: string; name: string }>('user');
+ * // in a middleware: ctx.set(USER, user); in a handler: ctx.get(USER)?.name
+ */
 export function stateKey<T>(description: string): StateKey<T> {
   return Object.freeze({ description }) as StateKey<T>;
 }

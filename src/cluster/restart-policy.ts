@@ -5,6 +5,9 @@
  * - `crash`: it was ready, then exited with an error code or died of a signal (the safety net exits 70);
  * - `killed`: it was ready, then was killed by SIGKILL from outside (the OOM killer, an operator's `kill -9`);
  * - `exited`: it was ready, then exited 0 without being asked (someone sent it SIGTERM).
+ *
+ * @example
+ * const cause: ExitCause = exitCause({ planned: false, wasReady: false, code: 2, signal: null }); // 'start-failure'
  */
 export type ExitCause = 'planned' | 'start-failure' | 'crash' | 'killed' | 'exited';
 
@@ -31,6 +34,13 @@ export function exitCause({ planned, wasReady, code, signal }: WorkerExit): Exit
   return 'crash';
 }
 
+/**
+ * When the supervisor replaces a worker that left, and when it gives up (`ClusterOptions.restart`; what is not
+ * given comes from `DEFAULT_RESTART_POLICY`).
+ *
+ * @example
+ * await runCluster(lifecycle, { log, workers: 2, restart: { maxDelay: 5_000, startFailureLimit: 3 } });
+ */
 export interface RestartPolicy {
   /** Delay before the first restart after a failure, ms; it doubles with each failure in a row. Default 100. */
   readonly initialDelay: number;
@@ -44,6 +54,13 @@ export interface RestartPolicy {
   readonly startFailureWindow: number;
 }
 
+/**
+ * The restart policy a cluster uses where its options are silent: 100 ms after a crash, doubling up to 15 s; a
+ * worker ready for 30 s is stable; five start-up failures within 60 s stop the primary.
+ *
+ * @example
+ * const patient = { ...DEFAULT_RESTART_POLICY, startFailureLimit: 10 };
+ */
 export const DEFAULT_RESTART_POLICY: RestartPolicy = {
   initialDelay: 100,
   maxDelay: 15_000,

@@ -5,6 +5,18 @@ import { trackMember, type Member } from './members.js';
 import type { FromWorker } from './messages.js';
 import { exitCause, planRestart, resolveRestartPolicy, startFailureWindow, type RestartPolicy } from './restart-policy.js';
 
+/**
+ * The options of `runCluster()`.
+ *
+ * @example
+ * await runCluster(lifecycle, {
+ *   log,
+ *   workers: 4,
+ *   restart: { startFailureLimit: 3 },
+ *   maxWorkerRss: 512 * 1024 * 1024,
+ *   metrics: { port: 9464, labels: { instance: 'web-1' } },
+ * });
+ */
 export interface ClusterOptions {
   readonly log: Logger;
   /** How many workers; each runs the same script and shares the listeners. */
@@ -29,6 +41,13 @@ export interface ClusterOptions {
   readonly metrics?: { readonly port: number; readonly host?: string; readonly labels?: Readonly<Record<string, string>> };
 }
 
+/**
+ * One worker as `RunningCluster.workers()` lists it: node:cluster's id, its process id, the slot it fills (0 …
+ * workers − 1; a replacement takes the slot of the worker it replaces) and whether it has reported ready.
+ *
+ * @example
+ * cluster.workers(); // [{ id: 1, pid: 4101, slot: 0, ready: true }, { id: 3, pid: 4177, slot: 1, ready: false }]
+ */
 export interface WorkerInfo {
   readonly id: number;
   readonly pid: number;
@@ -36,6 +55,13 @@ export interface WorkerInfo {
   readonly ready: boolean;
 }
 
+/**
+ * What `runCluster()` resolves to in the primary.
+ *
+ * @example
+ * const cluster = await runCluster(lifecycle, { log, workers: 2 });
+ * if (!(await cluster.reload())) log.warn('a new worker could not start; the old ones keep serving');
+ */
 export interface RunningCluster {
   /** The workers now running (a draining one included until it exits). */
   workers(): readonly WorkerInfo[];

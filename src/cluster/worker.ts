@@ -3,12 +3,28 @@ import { EXIT, type Lifecycle } from '../lifecycle/lifecycle.js';
 import { isToWorker, type FromWorker } from './messages.js';
 import { enterCluster } from './process-local.js';
 
+/**
+ * The options of `joinCluster()`.
+ *
+ * @example
+ * await joinCluster(lifecycle, { log, metrics: await createMetrics() });
+ */
 export interface JoinClusterOptions {
   readonly log: Logger;
   /** This process's metrics (`createMetrics()`), which the primary aggregates for its `/metrics`. */
-  readonly metrics?: { json(): Promise<readonly unknown[]> };
+  readonly metrics?: {
+    /** prom-client's JSON of this process's metrics (`Metrics.json()`). */
+    json(): Promise<readonly unknown[]>;
+  };
 }
 
+/**
+ * This process as a worker of a cluster, as `joinCluster()` resolves to it (undefined outside a cluster).
+ *
+ * @example
+ * const worker = await joinCluster(lifecycle, { log });
+ * log.info({ worker: worker?.id ?? 'single' }, 'starting');
+ */
 export interface ClusterWorker {
   /** node:cluster's id of this worker: 1, 2, …; a replacement gets a new one. */
   readonly id: number;

@@ -10,7 +10,12 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
  * const { remove } = await writePidFile('data/maru.pid');
  * lifecycle.onStop(remove);
  */
-export async function writePidFile(path: string): Promise<{ remove(): Promise<void>; previous: number | undefined }> {
+export async function writePidFile(path: string): Promise<{
+  /** Deletes the file, only if it still names this process. */
+  remove(): Promise<void>;
+  /** The process id the file named before, when that process was still running. */
+  previous: number | undefined;
+}> {
   const before = await readPid(path);
   const previous = before !== undefined && before !== process.pid && isAlive(before) ? before : undefined;
   const temporary = `${path}.${process.pid}.tmp`;

@@ -3,6 +3,12 @@ import type { Metric, Registry } from 'prom-client';
 import type { App } from '../app.js';
 import { createRequestTally, type RequestTally } from './tally.js';
 
+/**
+ * The options of `createMetrics()`.
+ *
+ * @example
+ * const metrics = await createMetrics({ labels: { instance: 'web-1' } });
+ */
 export interface MetricsOptions {
   /**
    * Labels added to every series, e.g. `{ instance: 'web-1' }` when several machines report to one Prometheus.
@@ -11,13 +17,28 @@ export interface MetricsOptions {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** A process's metrics, as a `/metrics` listener or a cluster primary reads them. */
+/**
+ * A process's metrics, as a `/metrics` listener or a cluster primary reads them.
+ *
+ * @example
+ * const source: MetricsSource = metrics;
+ * const body = await source.text(); // '# HELP http_requests_total …'
+ */
 export interface MetricsSource {
   /** `text/plain; version=0.0.4` — Prometheus's text format. */
   readonly contentType: string;
+  /** The metrics now, in that format. */
   text(): Promise<string>;
 }
 
+/**
+ * What `createMetrics()` resolves to: instrument an app, then serve or aggregate the result.
+ *
+ * @example
+ * const metrics: Metrics = await createMetrics();
+ * metrics.instrument(app);
+ * await serveMetrics(metrics, { port: 9464, log: app.log });
+ */
 export interface Metrics extends MetricsSource {
   /**
    * Counts the app's requests once finished, by method, route pattern and status, with their latency (an

@@ -3,6 +3,12 @@ import type { Logger } from 'pino';
 import { bind, urlOf } from '../server/listener.js';
 import type { MetricsSource } from './metrics.js';
 
+/**
+ * The options of `serveMetrics()`.
+ *
+ * @example
+ * await serveMetrics(metrics, { port: 9464, host: '127.0.0.1', log });
+ */
 export interface ServeMetricsOptions {
   /** 0 picks a free port. */
   readonly port: number;
@@ -11,9 +17,18 @@ export interface ServeMetricsOptions {
   readonly log: Logger;
 }
 
+/**
+ * The `/metrics` listener `serveMetrics()` started.
+ *
+ * @example
+ * const listener: MetricsListener = await serveMetrics(metrics, { port: 0, log });
+ * console.log(listener.url); // http://127.0.0.1:40123/metrics
+ * await listener.close();
+ */
 export interface MetricsListener {
   /** `http://127.0.0.1:9464/metrics` */
   readonly url: string;
+  /** Stops listening; resolves once the port is free. */
   close(): Promise<void>;
 }
 

@@ -1,5 +1,11 @@
 import { HttpError } from '../errors.js';
 
+/**
+ * The options of `concurrencyLimit()`.
+ *
+ * @example
+ * concurrencyLimit({ concurrency: 1, queue: 16, retryAfter: 1 });
+ */
 export interface ConcurrencyLimitOptions {
   /** Tasks that may run at once. */
   concurrency: number;
@@ -9,7 +15,13 @@ export interface ConcurrencyLimitOptions {
   retryAfter?: number;
 }
 
-/** Runs a task when a slot is free; rejects with a 503 HttpError when every slot is taken and the queue is full. */
+/**
+ * Runs a task when a slot is free; rejects with a 503 HttpError when every slot is taken and the queue is full.
+ *
+ * @example
+ * const hashing: ConcurrencyLimit = concurrencyLimit({ concurrency: 1, queue: 16 });
+ * const key = await hashing(() => scryptAsync(password, salt, 32)); // or a 503 with Retry-After
+ */
 export type ConcurrencyLimit = <T>(task: () => Promise<T>) => Promise<T>;
 
 /**

@@ -1,4 +1,10 @@
-/** One key's count in its current window. */
+/**
+ * One key's count in its current window.
+ *
+ * @example
+ * const { count, resetAt } = await counter.hit('login:kim', 15 * 60_000);
+ * // count: 3 — the third attempt since the window opened; resetAt: when it closes
+ */
 export interface AttemptCount {
   /** Attempts counted in this window, the one just made included. */
   readonly count: number;
@@ -17,6 +23,11 @@ export interface AttemptCount {
  *
  * A fixed window lets a client spend its limit at the end of one window and again at the start of the next: at
  * most twice the limit in a short burst, which is what a login limit can live with for one read per attempt.
+ *
+ * @example
+ * const counter: AttemptCounter = new MemoryAttemptCounter();
+ * await counter.hit('signup:203.0.113.7', 60 * 60_000); // { count: 1, resetAt: … }
+ * await counter.reset('signup:203.0.113.7');
  */
 export interface AttemptCounter {
   /** Counts one attempt of `key`, opening a window of `windowMs` when none is open. */

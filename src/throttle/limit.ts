@@ -2,6 +2,12 @@ import { hash } from 'node:crypto';
 import { HttpError } from '../errors.js';
 import type { AttemptCounter } from './counter.js';
 
+/**
+ * The options of `attemptLimit()`.
+ *
+ * @example
+ * attemptLimit({ counter, name: 'login-address', limit: 100, windowMs: 15 * 60_000, retryAfterUnavailable: 5 });
+ */
 export interface AttemptLimitOptions {
   counter: AttemptCounter;
   /** What is counted, e.g. `'login-name'`: every key is stored under it, so limits sharing a counter stay apart. */
@@ -14,7 +20,13 @@ export interface AttemptLimitOptions {
   retryAfterUnavailable?: number;
 }
 
-/** What one counted attempt found. */
+/**
+ * What one counted attempt found.
+ *
+ * @example
+ * const verdict = await logins.hit(name); // { limited: false, count: 3, retryAfter: 842 }
+ * if (verdict.limited) throw tooManyAttempts(verdict);
+ */
 export interface AttemptVerdict {
   /** True when this attempt is over the limit: refuse it (see `tooManyAttempts`). */
   readonly limited: boolean;
@@ -24,6 +36,14 @@ export interface AttemptVerdict {
   readonly retryAfter: number;
 }
 
+/**
+ * A limit made by `attemptLimit()`: count an attempt, take it back, or forget a key.
+ *
+ * @example
+ * const verdict = await logins.hit(name);
+ * if (verdict.limited) throw tooManyAttempts(verdict);
+ * if (await passwordMatches(name, password)) await logins.reset(name);
+ */
 export interface AttemptLimit {
   /** Counts one attempt of `key` (an account name, a client address…). */
   hit(key: string): Promise<AttemptVerdict>;

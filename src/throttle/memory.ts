@@ -1,5 +1,11 @@
 import type { AttemptCount, AttemptCounter } from './counter.js';
 
+/**
+ * The options of `MemoryAttemptCounter`.
+ *
+ * @example
+ * new MemoryAttemptCounter({ maxKeys: 100_000, pruneInterval: 60_000 });
+ */
 export interface MemoryAttemptCounterOptions {
   /** Most keys kept; past it the key whose window opened first is dropped. */
   maxKeys?: number;

@@ -2,6 +2,12 @@ import type { Redis } from 'ioredis';
 import { redisScript } from '../redis-script.js';
 import type { AttemptCount, AttemptCounter } from './counter.js';
 
+/**
+ * The options of `RedisAttemptCounter`.
+ *
+ * @example
+ * new RedisAttemptCounter({ client: store.client, prefix: 'maru:attempts:', connectWait: 1_000 });
+ */
 export interface RedisAttemptCounterOptions {
   /** An ioredis client, e.g. the session store's (`redisStore.client`); left open on close. */
   client: Redis;

@@ -3,6 +3,12 @@ import type { AttemptCount, AttemptCounter } from './counter.js';
 
 type Db = Database.Database;
 
+/**
+ * The options of `SqliteAttemptCounter`.
+ *
+ * @example
+ * new SqliteAttemptCounter({ database: store.database, table: 'attempts', purgeInterval: 60_000 });
+ */
 export interface SqliteAttemptCounterOptions {
   /** An open better-sqlite3 Database, e.g. the session store's (`sqliteStore.database`): one file, one connection. */
   database: Db;
