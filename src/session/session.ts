@@ -149,21 +149,40 @@ export function sessions(options: SessionOptions): Middleware {
     clearValue: (ctx) => (secure === 'auto' && !ctx.secure ? clearPlain : clearTls),
   };
 
-  return async (ctx, next) => {
+  // A request without a session cookie whose handlers leave the session alone (most of them: pages for visitors,
+  // the API without a login) needs no store and no promise: it stays synchronous when the routes after it are.
+  const run = (ctx: Context, next: () => Promise<Reply>, session: RequestSession): Reply | Promise<Reply> => {
+    ctx.set(SESSION, session);
+    // Nothing is written for a request that failed; but a cookie that names no session is still cleared.
+    const failed = (err: unknown) => (session.dead ? withClearedCookie(err, config.clearValue(ctx)) : err);
+    let result: Reply | Promise<Reply>;
+    try {
+      result = next();
+    } catch (err) {
+      throw failed(err);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (reply) => afterCommit(session.commit(ctx), reply),
+        (err: unknown) => {
+          throw failed(err);
+        },
+      );
+    }
+    return afterCommit(session.commit(ctx), result);
+  };
+
+  return (ctx, next) => {
     const sent = ctx.headers.cookie === undefined ? undefined : ctx.cookies[cookieName];
     const session = new RequestSession(config, sent !== undefined);
-    if (isSessionId(sent)) await session.load(sent);
-    ctx.set(SESSION, session);
-    let reply: Reply;
-    try {
-      reply = await next();
-    } catch (err) {
-      // Nothing is written for a request that failed; but a cookie that names no session is still cleared.
-      throw session.dead ? withClearedCookie(err, config.clearValue(ctx)) : err;
-    }
-    await session.commit(ctx);
-    return reply;
+    if (isSessionId(sent)) return session.load(sent).then(() => run(ctx, next, session));
+    return run(ctx, next, session);
   };
+}
+
+/** The reply once the session's write (if any) is done. */
+function afterCommit(writing: Promise<void> | undefined, reply: Reply): Reply | Promise<Reply> {
+  return writing === undefined ? reply : writing.then(() => reply);
 }
 
 const SESSION = stateKey<Session>('session');
@@ -349,47 +368,56 @@ class RequestSession implements Session {
     return this.#call(() => this.#config.store.destroyByOwner(owner));
   }
 
-  /** Writes what the request changed, once, after the handler has answered. */
-  async commit(ctx: Context): Promise<void> {
-    if (this.#failure !== undefined) return;
-    const config = this.#config;
+  /**
+   * Writes what the request changed, once, after the handler has answered; undefined when there is nothing to
+   * write (no promise for the requests that never had or made a session).
+   */
+  commit(ctx: Context): Promise<void> | undefined {
+    if (this.#failure !== undefined) return undefined;
     const now = Date.now();
     if (this.#key === undefined) {
-      const json = JSON.stringify(this.#data);
-      if (json === '{}' && this.#nextId === undefined) {
+      if (this.#nextId === undefined && isEmpty(this.#data)) {
         // A stale cookie is cleared too. The one case where that is wrong: a request sent with an id that another
         // request of the same browser replaced meanwhile (a login racing a fetch); its clearing can arrive after
         // the new cookie and log that browser out. express-session and others never clear, and pay a store read
         // on every request of such a browser instead; a second login is the cheaper price.
-        if (this.dead) ctx.appendHeader('set-cookie', config.clearValue(ctx));
-        return;
+        if (this.dead) ctx.appendHeader('set-cookie', this.#config.clearValue(ctx));
+        return undefined;
       }
-      // A fresh id, never the client's: the client cannot choose the id of a session (no fixation).
-      const id = this.#nextId ?? newSessionId();
-      const record: StoredSession = { data: this.#data, createdAt: now, touchedAt: now };
-      if (this.#owner !== undefined) record.owner = this.#owner;
-      await this.#call(() => config.store.set(sessionKey(id), record, Math.min(config.idleTimeout, config.absoluteTimeout)));
-      config.setCookie(ctx, id);
-      return;
+      return this.#create(ctx, now);
     }
-    const key = this.#key;
-    const ttl = Math.min(config.idleTimeout, this.#createdAt + config.absoluteTimeout - now);
+    const ttl = Math.min(this.#config.idleTimeout, this.#createdAt + this.#config.absoluteTimeout - now);
+    const changed = JSON.stringify(this.#data) !== this.#snapshot;
+    if (ttl > 0 && !changed && !(this.#config.rolling && now - this.#touchedAt > this.#config.touchAfter)) return undefined;
+    return this.#write(ctx, this.#key, ttl, changed, now);
+  }
+
+  async #create(ctx: Context, now: number): Promise<void> {
+    const config = this.#config;
+    // A fresh id, never the client's: the client cannot choose the id of a session (no fixation).
+    const id = this.#nextId ?? newSessionId();
+    const record: StoredSession = { data: this.#data, createdAt: now, touchedAt: now };
+    if (this.#owner !== undefined) record.owner = this.#owner;
+    await this.#call(() => config.store.set(sessionKey(id), record, Math.min(config.idleTimeout, config.absoluteTimeout)));
+    config.setCookie(ctx, id);
+  }
+
+  async #write(ctx: Context, key: string, ttl: number, changed: boolean, now: number): Promise<void> {
+    const store = this.#config.store;
     if (ttl <= 0) {
       // The absolute timeout ran out while the request ran.
-      await this.#call(() => config.store.destroy(key));
+      await this.#call(() => store.destroy(key));
       return;
     }
-    const changed = JSON.stringify(this.#data) !== this.#snapshot;
-    if (!changed && !(config.rolling && now - this.#touchedAt > config.touchAfter)) return;
     const record: StoredSession = { data: this.#data, createdAt: this.#createdAt, touchedAt: now };
     if (this.#owner !== undefined) record.owner = this.#owner;
     if (changed) {
       // false when the session was destroyed or regenerated meanwhile: that wins, the change is dropped.
-      await this.#call(() => config.store.update(key, record, ttl));
+      await this.#call(() => store.update(key, record, ttl));
       return;
     }
     // Only the idle clock moves; a failure here loses nothing the client sent, so it does not fail the request.
-    await config.store.update(key, record, ttl).catch((err: unknown) => {
+    await store.update(key, record, ttl).catch((err: unknown) => {
       ctx.log.warn({ err }, 'session refresh failed');
     });
   }
@@ -409,4 +437,10 @@ class RequestSession implements Session {
 
 function positiveInteger(name: string, value: unknown): void {
   if (!Number.isSafeInteger(value) || (value as number) <= 0) throw new TypeError(`option ${name} must be a positive integer, got ${String(value)}`);
+}
+
+/** True when the data would be stored as `{}` (no key, or only keys whose value JSON leaves out). */
+function isEmpty(data: Data): boolean {
+  for (const _ in data) return JSON.stringify(data) === '{}';
+  return true;
 }
