@@ -12,10 +12,16 @@ export interface ClientResponse {
 /** One HTTP/1.1 request with node:http; the body is written whole. */
 export function request(
   url: string,
-  { method = 'GET', headers = {}, body, agent }: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent } = {},
+  {
+    method = 'GET',
+    headers = {},
+    body,
+    agent,
+    signal,
+  }: { method?: string; headers?: Record<string, string>; body?: string | Buffer; agent?: Agent; signal?: AbortSignal } = {},
 ): Promise<ClientResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent: agent ?? false }, (res) => {
+    const req = httpRequest(url, { method, headers, agent: agent ?? false, ...(signal === undefined ? {} : { signal }) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

@@ -21,7 +21,8 @@ export interface RunningExample {
 
 /**
  * Starts `npm run example -- NAME` as the reader would (through scripts/example.mjs, without npm), on port 0 of
- * 127.0.0.1, and resolves once it has printed `urlCount` URLs (`NAME: http…`).
+ * 127.0.0.1, and resolves once it has printed `urlCount` URLs (`NAME: http…`); with `urlCount: 0`, at once (for a
+ * run that is meant to fail).
  */
 export async function startExample(name: string, { env = {}, urlCount = 1 }: { env?: Record<string, string>; urlCount?: number } = {}): Promise<RunningExample> {
   const child = spawn(process.execPath, ['--import', 'tsx', RUNNER, name], {
@@ -65,7 +66,7 @@ export async function startExample(name: string, { env = {}, urlCount = 1 }: { e
     });
 
   const line = new RegExp(`^${name.replace(/[/-]/g, '\\$&')}[^:]*: (https?://\\S+)`, 'gm');
-  await waitFor(new RegExp(`(?:^${name.replace(/[/-]/g, '\\$&')}[^:]*: https?://\\S+[^]*?){${urlCount}}`, 'm'));
+  if (urlCount > 0) await waitFor(new RegExp(`(?:^${name.replace(/[/-]/g, '\\$&')}[^:]*: https?://\\S+[^]*?){${urlCount}}`, 'm'));
   const urls = [...text.matchAll(line)].map((m) => m[1]!);
   return {
     urls,
