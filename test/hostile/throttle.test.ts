@@ -6,6 +6,7 @@
 // bound, which gets 503 BUSY while the pages stay quick.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { SCRYPT_LIMITS } from '../../app/auth/password.js';
 import { DEFAULT_ACCOUNT_LIMITS } from '../../app/auth/throttle.js';
 import { assertCleanLogs, assertIntact, assertNoLeak, PROMPT_MS, signUp, snapshot, type Member } from './checks.js';
@@ -86,7 +87,10 @@ describe('login throttling in maru serve, at its default limits', () => {
   });
 
   test('logged each failure at warn with the name and the address, and no password', async () => {
-    const failures = target.logs().filter((line) => line.msg === 'login failed');
+    // The process writes its log lines after it has answered: the last ones may still be in the pipe.
+    const failed = () => target.logs().filter((line) => line.msg === 'login failed');
+    for (const deadline = Date.now() + 10_000; failed().length < 2 * perName && Date.now() < deadline; ) await delay(20);
+    const failures = failed();
     assert.ok(failures.length >= 2 * perName, `${failures.length} lines`);
     assert.ok(failures.every((line) => line.level === 40 && line.address === '127.0.0.1' && typeof line.name === 'string'));
     assertCleanLogs(target.logs(), { passwords: ['victim-password', 'wrong-guess-', resident.password] });
