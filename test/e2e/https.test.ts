@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startMaru, type MaruProcess } from '../app-process.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// SERVICES.md: these flags keep Chromium from reaching for the network this machine does not have.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function browserSkip(): string | false {
-  if (existsSync(CHROMIUM)) return false;
-  const reason = `Chromium is not installed at ${CHROMIUM} (apt-get install -y chromium)`;
-  if (process.env.CI === 'true') throw new Error(`${reason}, and CI=true: the browser test must run in CI`);
-  return reason;
-}
+import { browserSkip, launchBrowser } from './chromium.js';
 
 describe('the member directory in a real browser over HTTPS and HTTP/2', { skip: browserSkip(), timeout: 120_000 }, () => {
   let dataDir: string;
@@ -27,7 +15,7 @@ describe('the member directory in a real browser over HTTPS and HTTP/2', { skip:
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'maru-e2e-https-'));
     maru = await startMaru({ env: { DATA_DIR: dataDir }, args: ['--https', '--http2'] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+    browser = await launchBrowser();
   });
 
   after(async () => {
