@@ -78,18 +78,17 @@ describe('HTTP/2 protocol abuse against maru serve', () => {
     });
   });
 
+  // By hand: Node's own client may refuse such a request itself (INTERNAL_ERROR on its side) once it has read the
+  // server's SETTINGS, so whether the server's reset was seen depended on timing.
   test('resets a stream with 200 header fields (ENHANCE_YOUR_CALM); the session goes on', async () => {
-    const before = await snapshot(target, resident);
-    const session = await h2Session(target);
-    try {
-      const res = await h2(session, { ':path': '/hello', ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`x-h${i}`, 'v'])) });
-      assert.equal(res.status, undefined);
-      assert.equal(res.rstCode, ERROR.ENHANCE_YOUR_CALM);
-      assert.equal((await h2(session, { ':path': '/hello' })).body, 'Hello Node!');
-    } finally {
-      session.close();
-    }
-    await assertIntact(target, resident, before);
+    await attack(async (raw) => {
+      const fields = Array.from({ length: 200 }, (_, i) => literal(`x-h${i}`, 'v'));
+      raw.raw.write(frame(FRAME.HEADERS, END, 1, Buffer.concat([get(), ...fields])), frame(FRAME.HEADERS, END, 3, get()));
+      const seen = await raw.until((s) => s.resets.has(1) && s.ended.has(3), CUT_MS);
+      assert.equal(seen.resets.get(1), ERROR.ENHANCE_YOUR_CALM);
+      assert.equal(seen.answered.has(1), false);
+      assert.ok(seen.ended.has(3), 'the next stream is answered');
+    });
   });
 
   const connectionErrors: [name: string, frames: () => Buffer[]][] = [
