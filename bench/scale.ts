@@ -13,7 +13,7 @@ import pg from 'pg';
 import { generate } from 'selfsigned';
 import { startInstance, type Instance } from '../scripts/scale/instance.js';
 import { DEPLOY_DIR, renderLocalNginx } from '../scripts/scale/nginx-config.js';
-import { startNginx, type NginxProcess } from '../scripts/scale/nginx.js';
+import { nginxBinary, startNginx, type NginxProcess } from '../scripts/scale/nginx.js';
 import { checkServices } from '../scripts/scale/services.js';
 import { waitForQuiet } from './quiet.js';
 import { parseWrkOutput, type WrkResult } from './wrk.js';
@@ -221,7 +221,7 @@ function render(rows: Row[], busy: number | undefined): string {
 }
 
 function nginxVersion(): string {
-  const out = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  const out = spawnSync(nginxBinary() ?? 'nginx', ['-v'], { encoding: 'utf8' });
   return /nginx\/\S+/.exec(`${out.stderr}${out.stdout}`)?.[0] ?? 'nginx';
 }
 

@@ -1,6 +1,5 @@
 // `npm run scale-demo`: two maru instances sharing PostgreSQL and Redis, behind nginx with TLS and HTTP/2 — the
 // set-up of deploy/, on one machine. Ctrl-C stops all of it.
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { devCertificate } from '../src/index.js';
 import { startInstance, type Instance } from './scale/instance.js';
 import { DEPLOY_DIR, renderLocalNginx } from './scale/nginx-config.js';
-import { startNginx, type NginxProcess } from './scale/nginx.js';
+import { nginxBinary, startNginx, type NginxProcess } from './scale/nginx.js';
 import { checkServices } from './scale/services.js';
 
 const USAGE = `npm run scale-demo [-- --port PORT] [--data DIR]
@@ -43,7 +42,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  if (spawnSync('nginx', ['-v']).error !== undefined) {
+  if (nginxBinary() === undefined) {
     process.stderr.write('scale-demo: nginx is not installed (Debian/Ubuntu: apt-get install -y nginx)\n');
     return 1;
   }

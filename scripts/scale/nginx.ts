@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -33,6 +33,18 @@ export interface StartNginxOptions {
 const ATTEMPTS = 20;
 
 /**
+ * The nginx binary: NGINX_PATH, else `nginx` on the PATH, else Debian's /usr/sbin/nginx (an ordinary user's PATH
+ * has no /usr/sbin); undefined when none of them runs.
+ *
+ * @example
+ * const nginx = nginxBinary() ?? fail('apt-get install -y nginx');
+ */
+export function nginxBinary(): string | undefined {
+  const candidates = process.env.NGINX_PATH ? [process.env.NGINX_PATH] : ['nginx', '/usr/sbin/nginx'];
+  return candidates.find((command) => spawnSync(command, ['-v']).error === undefined);
+}
+
+/**
  * Starts nginx (the system's binary) in the foreground as a child process — `daemon off`, its own prefix (`-p`)
  * and config in `dir` — and resolves once it has bound its port (its pid file is written after the listeners).
  *
@@ -57,7 +69,7 @@ async function tryStart(dir: string, config: string, port: number, detached: boo
   const pidFile = join(dir, 'nginx.pid');
   await writeFile(confFile, config);
   // -e: errors before the config's error_log is read (nginx ≥ 1.19.5) also go to stderr, not /var/log/nginx.
-  const child = spawn('nginx', ['-p', dir, '-c', confFile, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'], detached });
+  const child = spawn(nginxBinary() ?? 'nginx', ['-p', dir, '-c', confFile, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'], detached });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-8000)));
   let exited = false;

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../app/config.js';
 import { DEPLOY_DIR, renderLocalNginx } from '../../scripts/scale/nginx-config.js';
+import { nginxBinary } from '../../scripts/scale/nginx.js';
 import { throwawayCerts } from '../tls/certs.js';
 
 const deployConf = await readFile(join(DEPLOY_DIR, 'nginx.conf'), 'utf8');
-const haveNginx = spawnSync('nginx', ['-v']).error === undefined;
+const nginx = nginxBinary();
 const haveSystemd = spawnSync('systemd-analyze', ['--version']).error === undefined;
 const local = { deployConf, dir: '/tmp/x', listen: { host: '127.0.0.1', port: 8443 }, instances: ['127.0.0.1:8081', '127.0.0.1:8082'] };
 
@@ -35,7 +36,7 @@ test('the local config refuses a deploy file without its upstream or map, and in
   assert.throws(() => renderLocalNginx({ ...local, instances: ['127.0.0.1'] }), /is not host:port/);
 });
 
-test("deploy/nginx.conf passes nginx -t, with its certificate and snippet paths pointed at this machine's", { skip: haveNginx ? false : 'nginx is not installed' }, async () => {
+test("deploy/nginx.conf passes nginx -t, with its certificate and snippet paths pointed at this machine's", { skip: nginx === undefined ? 'nginx is not installed' : false }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'maru-deploy-conf-'));
   const certs = await throwawayCerts();
   try {
@@ -50,7 +51,7 @@ test("deploy/nginx.conf passes nginx -t, with its certificate and snippet paths 
       join(dir, 'nginx.conf'),
       `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include /etc/nginx/mime.types;\n  access_log off;\n  include ${dir}/maru.conf;\n}\n`,
     );
-    const check = spawnSync('nginx', ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { encoding: 'utf8' });
+    const check = spawnSync(nginx!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stderr);
     assert.match(check.stderr, /test is successful/);
   } finally {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
@@ -11,7 +10,7 @@ import { removeRedisKeys } from '../session/redis-keys.js';
 import { throwawayCerts, type ThrowawayCerts } from '../tls/certs.js';
 import { startInstance, type Instance } from '../../scripts/scale/instance.js';
 import { DEPLOY_DIR, renderLocalNginx } from '../../scripts/scale/nginx-config.js';
-import { startNginx, type NginxProcess } from '../../scripts/scale/nginx.js';
+import { nginxBinary, startNginx, type NginxProcess } from '../../scripts/scale/nginx.js';
 
 /**
  * nginx connects to the instances from this address, and they trust only it (`--trust-proxy`). A test client
@@ -27,7 +26,7 @@ export const NGINX_ADDRESS = '127.0.0.2';
 export async function scaleSkip(): Promise<string | false> {
   const services = (await serviceSkip('postgres')) || (await serviceSkip('redis'));
   if (services !== false) return services;
-  if (spawnSync('nginx', ['-v']).error === undefined) return false;
+  if (nginxBinary() !== undefined) return false;
   if (process.env.CI === 'true') throw new Error('nginx is not installed, and CI=true: the scale-out suites must run in CI');
   return 'nginx is not installed (apt-get install -y nginx to run the scale-out suites)';
 }
