@@ -36,6 +36,10 @@ test('the local config refuses a deploy file without its upstream or map, and in
   assert.throws(() => renderLocalNginx({ ...local, instances: ['127.0.0.1'] }), /is not host:port/);
 });
 
+const unprivileged = process.getuid?.() !== 0;
+/** A port above 1024 for 80 or 443, different for each test process. */
+const highPort = (port: number) => 20_000 + (process.pid % 4_000) * 2 + (port === 443 ? 1 : 0);
+
 test("deploy/nginx.conf passes nginx -t, with its certificate and snippet paths pointed at this machine's", { skip: nginx === undefined ? 'nginx is not installed' : false }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'maru-deploy-conf-'));
   const certs = await throwawayCerts();
@@ -43,7 +47,10 @@ test("deploy/nginx.conf passes nginx -t, with its certificate and snippet paths 
     const site = deployConf
       .replaceAll('snippets/maru-', `${DEPLOY_DIR}maru-`)
       .replace(/ssl_certificate\s+\S+;/, `ssl_certificate ${certs.certFile};`)
-      .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${certs.keyFile};`);
+      .replace(/ssl_certificate_key\s+\S+;/, `ssl_certificate_key ${certs.keyFile};`)
+      // nginx -t binds the ports it names, and below 1024 only root may: an ordinary user checks the same file on
+      // two high ports instead.
+      .replace(/\blisten (\[::\]:)?(80|443)\b/g, (_, v6: string | undefined, port: string) => `listen ${v6 ?? ''}${unprivileged ? highPort(Number(port)) : port}`);
     assert.notEqual(site, deployConf);
     await writeFile(join(dir, 'maru.conf'), site);
     // What Debian's /etc/nginx/nginx.conf gives a conf.d file: the http context, with mime types.
