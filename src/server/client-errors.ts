@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { rateLimited, type LogBudget } from '../log-budget.js';
+import { LINGER_IDLE_MS } from './linger.js';
 
 // Node's own answers to a request it could not parse or that came too slowly (lib/_http_server.js); written
 // here the same way, now that a 'clientError' listener takes the job over from Node's default.
@@ -17,6 +18,26 @@ function answer(status: number, text: string): { status: number; bytes: Buffer }
   return { status, bytes: Buffer.from(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n\r\n`, 'latin1') };
 }
 
+/** Connections answered and closing: the parser reports an error again for every later piece of data. */
+const answered = new WeakSet<Socket>();
+
+/**
+ * Sends the answer and FIN, and closes once the client has closed its side too (or after `LINGER_IDLE_MS`):
+ * destroyed at once, a socket with the rest of the request still unread answers it with a reset, and the client
+ * may lose the answer to it. What still arrives meanwhile goes to the parser, which drops it.
+ */
+function endLingering(socket: Socket, bytes: Buffer): void {
+  socket.end(bytes);
+  const timer = setTimeout(() => socket.destroy(), LINGER_IDLE_MS);
+  timer.unref();
+  const done = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  socket.once('end', done);
+  socket.once('close', done);
+}
+
 /**
  * A `'clientError'` listener for HTTP/1.1 servers: answers as Node would (400, 408 for a head or body that came
  * too slowly, 431 for headers too large) and leaves a trace — one warn line with the reason and the client's
@@ -29,9 +50,13 @@ export function answerClientErrors(log: Logger, allow: LogBudget = rateLimited(2
     const client = socket.remoteAddress; // gone once the socket is destroyed
     const gone = GONE.has(code);
     const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (answered.has(socket)) return; // the parser's next error on a connection already answered
     const reply = gone || !socket.writable || pending?.headersSent === true ? undefined : (ANSWERS[code] ?? BAD_REQUEST);
-    if (reply !== undefined) socket.write(reply.bytes);
-    socket.destroy();
+    if (reply === undefined) socket.destroy();
+    else {
+      answered.add(socket);
+      endLingering(socket, reply.bytes);
+    }
     if (gone) {
       log.debug({ reason: code, client }, 'client connection error');
       return;
