@@ -46,11 +46,11 @@ function endLingering(socket: Socket, bytes: Buffer): void {
  */
 export function answerClientErrors(log: Logger, allow: LogBudget = rateLimited(20, 10_000)) {
   return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (answered.has(socket)) return; // the parser's next error on a connection already answered
     const code = err.code ?? 'UNKNOWN';
     const client = socket.remoteAddress; // gone once the socket is destroyed
     const gone = GONE.has(code);
     const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (answered.has(socket)) return; // the parser's next error on a connection already answered
     const reply = gone || !socket.writable || pending?.headersSent === true ? undefined : (ANSWERS[code] ?? BAD_REQUEST);
     if (reply === undefined) socket.destroy();
     else {
