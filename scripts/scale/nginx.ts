@@ -32,6 +32,9 @@ export interface StartNginxOptions {
 
 const ATTEMPTS = 20;
 
+/** What nginxBinary() found, once looked for (null: not yet). */
+let found: string | undefined | null = null;
+
 /**
  * The nginx binary: NGINX_PATH, else `nginx` on the PATH, else Debian's /usr/sbin/nginx (an ordinary user's PATH
  * has no /usr/sbin); undefined when none of them runs.
@@ -40,8 +43,11 @@ const ATTEMPTS = 20;
  * const nginx = nginxBinary() ?? fail('apt-get install -y nginx');
  */
 export function nginxBinary(): string | undefined {
-  const candidates = process.env.NGINX_PATH ? [process.env.NGINX_PATH] : ['nginx', '/usr/sbin/nginx'];
-  return candidates.find((command) => spawnSync(command, ['-v']).error === undefined);
+  if (found === null) {
+    const candidates = process.env.NGINX_PATH ? [process.env.NGINX_PATH] : ['nginx', '/usr/sbin/nginx'];
+    found = candidates.find((command) => spawnSync(command, ['-v']).error === undefined);
+  }
+  return found;
 }
 
 /**
