@@ -25,6 +25,24 @@ function literal(name: string, value: string): Buffer {
 
 const get = (path = '/hello') => requestBlock('GET', path, 'localhost');
 
+/** Runs an attack on a raw connection; then the state is unchanged and a new session is served at once. */
+async function underAttack(target: Target, resident: Member, run: (raw: Attacker) => Promise<void>): Promise<void> {
+  const before = await snapshot(target, resident);
+  const raw = await attacker(target);
+  try {
+    await run(raw);
+  } finally {
+    raw.raw.destroy();
+  }
+  const session = await h2Session(target);
+  try {
+    assert.equal((await h2(session, { ':path': '/hello' })).body, 'Hello Node!');
+  } finally {
+    session.close();
+  }
+  await assertIntact(target, resident, before);
+}
+
 describe('HTTP/2 protocol abuse against maru serve', () => {
   let target: Target;
   let resident: Member;
@@ -35,23 +53,7 @@ describe('HTTP/2 protocol abuse against maru serve', () => {
   });
   after(() => target.close());
 
-  /** Runs an attack on a raw connection; then the state is unchanged and a new session is served at once. */
-  async function attack(run: (raw: Attacker) => Promise<void>): Promise<void> {
-    const before = await snapshot(target, resident);
-    const raw = await attacker(target);
-    try {
-      await run(raw);
-    } finally {
-      raw.raw.destroy();
-    }
-    const session = await h2Session(target);
-    try {
-      assert.equal((await h2(session, { ':path': '/hello' })).body, 'Hello Node!');
-    } finally {
-      session.close();
-    }
-    await assertIntact(target, resident, before);
-  }
+  const attack = (run: (raw: Attacker) => Promise<void>) => underAttack(target, resident, run);
 
   // Floods nghttp2 or Node cut: GOAWAY INTERNAL_ERROR (Node's code for any error nghttp2 reports), then the close.
   const floods: [name: string, frames: () => Buffer[]][] = [
@@ -192,25 +194,14 @@ describe('an HTTP/2 session nghttp2 ends itself (idle timeout lowered to 2 s)', 
   after(() => target.close());
 
   test('answers a header block that is not HPACK with GOAWAY COMPRESSION_ERROR, and the idle timeout closes the connection', async () => {
-    const before = await snapshot(target, resident);
-    const raw = await attacker(target);
-    const started = Date.now();
-    try {
+    await underAttack(target, resident, async (raw) => {
+      const started = Date.now();
       raw.raw.write(frame(FRAME.HEADERS, END, 1, Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff])));
       assert.equal(await raw.closedWithin(CUT_MS + IDLE_MS), true);
       assert.ok(Date.now() - started >= IDLE_MS * 0.9, 'closed at the idle timeout');
       assert.equal(raw.seen().goaways[0], COMPRESSION_ERROR);
       assert.equal(raw.seen().answered.size, 0);
-    } finally {
-      raw.raw.destroy();
-    }
-    const session = await h2Session(target);
-    try {
-      assert.equal((await h2(session, { ':path': '/hello' })).body, 'Hello Node!');
-    } finally {
-      session.close();
-    }
-    await assertIntact(target, resident, before);
+    });
   });
 
   test('logged no error and answered no request with a 5xx', () => {
